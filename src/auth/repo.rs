@@ -1,0 +1,110 @@
+//! SQL for login sessions and refresh tokens.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{customers, refresh_tokens, sessions};
+use crate::db::DbConnection;
+
+/// A refresh token row with what decides whether it may still be used.
+#[derive(Debug, Queryable)]
+pub struct RefreshTokenState {
+    pub id: i32,
+    pub session_id: String,
+    pub customer_id: i32,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+    pub session_revoked_at: Option<NaiveDateTime>,
+    pub customer_reference: String,
+}
+
+pub fn insert_session(conn: &mut DbConnection, id: &str, customer_id: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id.eq(id),
+            sessions::customer_id.eq(customer_id),
+            sessions::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The customer (id, reference) of a session that is still live, for the given subject.
+pub fn find_live_session(conn: &mut DbConnection, session_id: &str, reference: &str) -> QueryResult<Option<i32>> {
+    sessions::table
+        .inner_join(customers::table)
+        .filter(sessions::id.eq(session_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(customers::customer_reference.eq(reference))
+        .filter(customers::anonymized_at.is_null())
+        .select(customers::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn revoke_session(conn: &mut DbConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(sessions::table.find(session_id).filter(sessions::revoked_at.is_null()))
+        .set(sessions::revoked_at.eq(now))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn revoke_all_sessions(conn: &mut DbConnection, customer_id: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::customer_id.eq(customer_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now))
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn insert_refresh_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    session_id: &str,
+    customer_id: i32,
+    now: NaiveDateTime,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::session_id.eq(session_id),
+            refresh_tokens::customer_id.eq(customer_id),
+            refresh_tokens::created_at.eq(now),
+            refresh_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find_refresh_token(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<RefreshTokenState>> {
+    refresh_tokens::table
+        .inner_join(sessions::table.inner_join(customers::table))
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select((
+            refresh_tokens::id,
+            refresh_tokens::session_id,
+            refresh_tokens::customer_id,
+            refresh_tokens::expires_at,
+            refresh_tokens::used_at,
+            sessions::revoked_at,
+            customers::customer_reference,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Marks a refresh token used; false if it already was (a concurrent use won).
+pub fn consume_refresh_token(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<bool> {
+    let updated = diesel::update(
+        refresh_tokens::table
+            .find(id)
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(now))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

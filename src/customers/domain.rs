@@ -1,0 +1,178 @@
+//! Customer input parsed once into typed values (reference §2.1, §2.4): after `parse_*`
+//! nothing downstream validates again.
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use crate::auth::password;
+use crate::error::{ApiError, Code};
+use crate::settings::PasswordPolicy;
+use crate::validation::{parse_date, Rule, Validator};
+
+pub const GENDERS: &[&str] = &["Male", "Female"];
+pub const SALUTATIONS: &[&str] = &["Mr", "Mrs", "Ms", "Dr"];
+const NAME_MAX: usize = 100;
+const EMAIL_MAX: usize = 100;
+
+/// `{store}--{n}` (CONTRACT §3 item 11). Opaque to clients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerReference(pub String);
+
+impl CustomerReference {
+    pub fn new(store: &str, n: i64) -> Self {
+        Self(format!("{store}--{n}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An email address that passed Symfony's and Spryker's checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key uniqueness is checked on: emails compare case-insensitively, stored as given.
+    pub fn normalized(&self) -> String {
+        normalize_email(&self.0)
+    }
+}
+
+pub fn normalize_email(email: &str) -> String {
+    email.to_lowercase()
+}
+
+/// Spryker's Zed email checks after request validation: format (`416`) and length (`417`).
+fn zed_email_errors(email: &str) -> Vec<Code> {
+    let mut codes = Vec::new();
+    let local = email.split_once('@').map_or("", |(l, _)| l);
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") || local.len() > 64 {
+        codes.push(Code::InvalidEmailFormat);
+    }
+    if email.chars().count() > EMAIL_MAX {
+        codes.push(Code::EmailTooLong);
+    }
+    codes
+}
+
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub email: Email,
+    pub gender: String,
+    pub salutation: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub password: String,
+}
+
+/// `POST /customers` attributes, in Spryker's order (reference §2.1): `901` for every
+/// violation, then `413` terms, `406` mismatch, then the password policy and email rules
+/// together.
+pub fn parse_registration(attrs: &Map<String, Value>, policy: &PasswordPolicy) -> Result<Registration, ApiError> {
+    let mut v = Validator::new(attrs);
+    let email = v.required("email", &[Rule::NotBlank, Rule::Email]);
+    let gender = v.required("gender", &[Rule::NotBlank, Rule::Choice(GENDERS)]);
+    let salutation = v.required("salutation", &[Rule::NotBlank, Rule::Choice(SALUTATIONS)]);
+    let first_name = v.required("firstName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
+    let last_name = v.required("lastName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
+    let password = new_password(&mut v, "password", policy, true);
+    let confirm = v.required("confirmPassword", &password::confirm_rules(policy));
+    let terms = v.required_true("acceptedTerms");
+    let date_of_birth = v.optional("dateOfBirth", &[Rule::Date]);
+    v.finish()?;
+
+    let (Some(Some(email)), Some(Some(gender)), Some(Some(salutation)), Some(Some(first_name)), Some(Some(last_name))) =
+        (email, gender, salutation, first_name, last_name)
+    else {
+        return Err(ApiError::internal("validated registration lacks a field"));
+    };
+    let (Some(Some(password)), Some(Some(confirm)), Some(terms)) = (password, confirm, terms) else {
+        return Err(ApiError::internal("validated registration lacks a password"));
+    };
+    if terms != Some(true) {
+        return Err(ApiError::Domain(Code::TermsNotAccepted));
+    }
+    if password != confirm {
+        return Err(ApiError::Domain(Code::PasswordsDoNotMatch));
+    }
+    let mut codes = password::policy_violations(&password, policy);
+    codes.extend(zed_email_errors(&email));
+    if !codes.is_empty() {
+        return Err(ApiError::Domains(codes));
+    }
+    Ok(Registration {
+        email: Email(email),
+        gender,
+        salutation,
+        first_name,
+        last_name,
+        date_of_birth: date_of_birth.flatten().as_deref().and_then(parse_date),
+        password,
+    })
+}
+
+/// A new password: the `901` length rules, then the character classes.
+fn new_password(v: &mut Validator<'_>, field: &str, policy: &PasswordPolicy, required: bool) -> Option<Option<String>> {
+    let rules = password::password_rules(policy);
+    let value = if required { v.required(field, &rules) } else { v.optional(field, &rules) };
+    if let Some(Some(pw)) = &value {
+        if let Some(message) = password::character_class_violation(pw, policy) {
+            v.violation(field, message);
+            return None;
+        }
+    }
+    value
+}
+
+/// What a PATCH may change; `None` leaves a field as it is (JSON:API: missing attributes keep
+/// their values).
+#[derive(Debug, Clone, Default)]
+pub struct CustomerChanges {
+    pub email: Option<Email>,
+    pub gender: Option<String>,
+    pub salutation: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub date_of_birth: Option<Option<NaiveDate>>,
+}
+
+/// `PATCH /customers/{ref}` attributes (reference §2.4). `password`/`confirmPassword` are
+/// validated but never applied: this resource cannot change the password.
+pub fn parse_changes(attrs: &Map<String, Value>, policy: &PasswordPolicy) -> Result<CustomerChanges, ApiError> {
+    let mut v = Validator::new(attrs);
+    let email = v.optional("email", &[Rule::NotBlank, Rule::Email]);
+    let gender = v.optional("gender", &[Rule::NotBlank, Rule::Choice(GENDERS)]);
+    let salutation = v.optional("salutation", &[Rule::NotBlank, Rule::Choice(SALUTATIONS)]);
+    let first_name = v.optional("firstName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
+    let last_name = v.optional("lastName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
+    let date_of_birth = v.optional("dateOfBirth", &[Rule::Date]);
+    let password = new_password(&mut v, "password", policy, false);
+    let confirm = v.optional("confirmPassword", &password::confirm_rules(policy));
+    v.finish()?;
+    if let Some(Some(password)) = &password {
+        if confirm.flatten().as_deref() != Some(password.as_str()) {
+            return Err(ApiError::Domain(Code::PasswordsDoNotMatch));
+        }
+    }
+    let email = email.flatten();
+    if let Some(email) = &email {
+        let codes = zed_email_errors(email);
+        if !codes.is_empty() {
+            return Err(ApiError::Domains(codes));
+        }
+    }
+    Ok(CustomerChanges {
+        email: email.map(Email),
+        gender: gender.flatten(),
+        salutation: salutation.flatten(),
+        first_name: first_name.flatten(),
+        last_name: last_name.flatten(),
+        date_of_birth: date_of_birth.map(|d| d.as_deref().and_then(parse_date)),
+    })
+}

@@ -1,0 +1,145 @@
+//! HTTP handlers for `/customers`: parse, call the service on the blocking pool, answer.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use super::resource::{customer_resource, CustomerAttributes, Customers, RegistrationDoc, UpdateDoc, QUERY, TYPE};
+use super::{domain, service};
+use crate::auth::{password, AuthenticatedCustomer};
+use crate::error::ApiError;
+use crate::jsonapi::openapi::{CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument};
+use crate::jsonapi::{Document, JsonApiBody, QueryParams};
+use crate::startup::AppState;
+
+/// Register a customer.
+#[utoipa::path(post, path = "/customers", tag = "customers",
+    request_body(content = RequestDocument<RegistrationDoc>, content_type = "application/vnd.api+json"),
+    responses(
+        (status = 201, description = "Registered", body = SingleDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
+        (status = 400, description = "Bad document, terms not accepted (413) or password policy (418-422)", body = ErrorDocumentDoc),
+        (status = 403, description = "Client-generated id", body = ErrorDocumentDoc),
+        (status = 409, description = "Wrong resource type", body = ErrorDocumentDoc),
+        (status = 422, description = "Validation (901), passwords differ (406), email taken (400), email format (416, 417)", body = ErrorDocumentDoc),
+    ))]
+pub async fn create_customer(
+    req: HttpRequest,
+    body: JsonApiBody<Customers>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let query = QueryParams::parse(req.query_string(), &QUERY)?;
+    let settings = &state.settings;
+    let registration = domain::parse_registration(&body.attributes, &settings.password_policy)?;
+    let hash = password::hash_blocking(registration.password.clone(), settings.bcrypt_cost).await?;
+    let (store, double_opt_in) = (settings.store.clone(), settings.double_opt_in);
+    let customer = state
+        .db
+        .write(move |conn| service::register(conn, &registration, &hash, &store, double_opt_in))
+        .await?;
+    let location = format!("{}/{TYPE}/{}", settings.public_url, customer.customer_reference);
+    let mut response = Document::single(customer_resource(&customer, &settings.public_url, &query))
+        .with_query(&query)
+        .into_response(StatusCode::CREATED);
+    if let Ok(value) = header::HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+/// The token owner, as a collection of one (reference §2.2).
+#[utoipa::path(get, path = "/customers", tag = "customers", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The authenticated customer", body = CollectionDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002)", body = ErrorDocumentDoc),
+    ))]
+pub async fn list_customers(
+    req: HttpRequest,
+    owner: AuthenticatedCustomer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let query = QueryParams::parse(req.query_string(), &QUERY)?;
+    let reference = owner.reference.clone();
+    let customer = state.db.read(move |conn| service::get_own(conn, &owner, &reference)).await?;
+    let public_url = &state.settings.public_url;
+    let resources = vec![customer_resource(&customer, public_url, &query)];
+    let self_link = query.link(format!("{public_url}/{TYPE}"));
+    Ok(Document::collection(resources, self_link).with_query(&query).into_response(StatusCode::OK))
+}
+
+/// One's own customer resource; any other reference is "not found" (reference §2.3).
+#[utoipa::path(get, path = "/customers/{customerReference}", tag = "customers", security(("bearer" = [])),
+    params(("customerReference" = String, Path, example = "DE--1")),
+    responses(
+        (status = 200, description = "The customer", body = SingleDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002)", body = ErrorDocumentDoc),
+        (status = 404, description = "Not the token owner or unknown (402)", body = ErrorDocumentDoc),
+    ))]
+pub async fn get_customer(
+    req: HttpRequest,
+    path: web::Path<String>,
+    owner: AuthenticatedCustomer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let query = QueryParams::parse(req.query_string(), &QUERY)?;
+    let reference = path.into_inner();
+    let customer = state.db.read(move |conn| service::get_own(conn, &owner, &reference)).await?;
+    let resource = customer_resource(&customer, &state.settings.public_url, &query);
+    Ok(Document::single(resource).with_query(&query).into_response(StatusCode::OK))
+}
+
+/// Change the attributes sent; the others keep their values (reference §2.4).
+#[utoipa::path(patch, path = "/customers/{customerReference}", tag = "customers", security(("bearer" = [])),
+    params(("customerReference" = String, Path, example = "DE--1")),
+    request_body(content = RequestDocument<UpdateDoc>, content_type = "application/vnd.api+json"),
+    responses(
+        (status = 200, description = "Updated", body = SingleDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
+        (status = 400, description = "Bad document", body = ErrorDocumentDoc),
+        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002) or not the owner (411)", body = ErrorDocumentDoc),
+        (status = 409, description = "Type or id does not match", body = ErrorDocumentDoc),
+        (status = 422, description = "Validation (901), email taken (400), email format (416, 417)", body = ErrorDocumentDoc),
+    ))]
+pub async fn update_customer(
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: JsonApiBody<Customers>,
+    owner: AuthenticatedCustomer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let query = QueryParams::parse(req.query_string(), &QUERY)?;
+    let reference = path.into_inner();
+    body.ensure_id_matches(&reference)?;
+    let changes = domain::parse_changes(&body.attributes, &state.settings.password_policy)?;
+    let customer = state
+        .db
+        .write(move |conn| service::update(conn, &owner, &reference, changes))
+        .await?;
+    let resource = customer_resource(&customer, &state.settings.public_url, &query);
+    Ok(Document::single(resource).with_query(&query).into_response(StatusCode::OK))
+}
+
+/// Anonymize one's own account (reference §2.5, CONTRACT §3 item 13).
+#[utoipa::path(delete, path = "/customers/{customerReference}", tag = "customers", security(("bearer" = [])),
+    params(("customerReference" = String, Path, example = "DE--1")),
+    responses(
+        (status = 204, description = "Anonymized; every token of the customer is revoked"),
+        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002) or not the owner (411)", body = ErrorDocumentDoc),
+    ))]
+pub async fn delete_customer(
+    req: HttpRequest,
+    path: web::Path<String>,
+    owner: AuthenticatedCustomer,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    QueryParams::parse(req.query_string(), &crate::jsonapi::QuerySpec::NONE)?;
+    let reference = path.into_inner();
+    state.db.write(move |conn| service::anonymize(conn, &owner, &reference)).await?;
+    Ok(HttpResponse::NoContent().insert_header((header::CACHE_CONTROL, "no-store")).finish())
+}
+
+/// `PATCH`/`DELETE /customers/` (reference §1.4).
+pub async fn missing_id() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::ResourceIdNotSpecified)
+}

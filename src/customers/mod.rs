@@ -1,0 +1,34 @@
+//! The `customers` resource (reference §2.1-§2.5).
+
+pub mod domain;
+pub mod handlers;
+pub mod model;
+pub mod repo;
+pub mod resource;
+pub mod service;
+
+use actix_web::web;
+
+use crate::jsonapi::{method_not_allowed, not_found};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/customers")
+            .route(web::post().to(handlers::create_customer))
+            .route(web::get().to(handlers::list_customers))
+            .default_service(web::to(method_not_allowed(&["GET", "POST"]))),
+    )
+    .service(
+        web::resource("/customers/")
+            .route(web::patch().to(handlers::missing_id))
+            .route(web::delete().to(handlers::missing_id))
+            .default_service(web::to(not_found)),
+    )
+    .service(
+        web::resource("/customers/{customerReference}")
+            .route(web::get().to(handlers::get_customer))
+            .route(web::patch().to(handlers::update_customer))
+            .route(web::delete().to(handlers::delete_customer))
+            .default_service(web::to(method_not_allowed(&["GET", "PATCH", "DELETE"]))),
+    );
+}

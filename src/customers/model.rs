@@ -1,0 +1,58 @@
+//! Rows of the `customers` table.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::schema::customers;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = customers)]
+pub struct Customer {
+    pub id: i32,
+    pub customer_reference: String,
+    pub email: String,
+    pub email_normalized: String,
+    pub salutation: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub gender: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub password_hash: Option<String>,
+    pub registered_at: Option<NaiveDateTime>,
+    pub anonymized_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = customers)]
+pub struct NewCustomer<'a> {
+    pub customer_reference: &'a str,
+    pub email: &'a str,
+    pub email_normalized: &'a str,
+    pub salutation: Option<&'a str>,
+    pub first_name: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub gender: Option<&'a str>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub password_hash: Option<&'a str>,
+    pub registered_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// `None` fields are left unchanged; `Some(None)` sets NULL.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = customers)]
+pub struct CustomerChangeset {
+    pub email: Option<String>,
+    pub email_normalized: Option<String>,
+    pub salutation: Option<Option<String>>,
+    pub first_name: Option<Option<String>>,
+    pub last_name: Option<Option<String>>,
+    pub gender: Option<Option<String>>,
+    pub date_of_birth: Option<Option<NaiveDate>>,
+    pub password_hash: Option<Option<String>>,
+    pub anonymized_at: Option<Option<NaiveDateTime>>,
+    pub updated_at: Option<NaiveDateTime>,
+}

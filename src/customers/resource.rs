@@ -1,0 +1,118 @@
+//! The `customers` resource on the wire (reference §2.1 response attributes, in Spryker's
+//! order) and the shapes the OpenAPI document shows.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::model::Customer;
+use crate::jsonapi::{QueryParams, QuerySpec, Resource, ResourceKind, Timestamp};
+
+pub const TYPE: &str = "customers";
+
+pub struct Customers;
+
+impl ResourceKind for Customers {
+    const TYPE: &'static str = TYPE;
+}
+
+pub const FIELDS: &[&str] = &[
+    "firstName",
+    "lastName",
+    "email",
+    "gender",
+    "dateOfBirth",
+    "salutation",
+    "createdAt",
+    "updatedAt",
+];
+
+pub const QUERY: QuerySpec = QuerySpec {
+    include: &[],
+    fields: &[(TYPE, FIELDS)],
+    sort: &[],
+};
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerAttributes {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: String,
+    #[schema(example = "Female")]
+    pub gender: Option<String>,
+    #[schema(value_type = Option<String>, format = Date, example = "1990-05-17")]
+    pub date_of_birth: Option<NaiveDate>,
+    #[schema(example = "Mrs")]
+    pub salutation: Option<String>,
+    #[serde(serialize_with = "Timestamp::serialize")]
+    #[schema(value_type = String, example = "2026-11-23 08:15:02.694668")]
+    pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "Timestamp::serialize")]
+    #[schema(value_type = String, example = "2026-11-23 08:15:02.694668")]
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<&Customer> for CustomerAttributes {
+    fn from(c: &Customer) -> Self {
+        Self {
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            email: c.email.clone(),
+            gender: c.gender.clone(),
+            date_of_birth: c.date_of_birth,
+            salutation: c.salutation.clone(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// The resource object; `links.self` echoes the request's query (reference §1.2).
+pub fn customer_resource(customer: &Customer, public_url: &str, query: &QueryParams) -> Resource {
+    let self_link = query.link(format!("{public_url}/{TYPE}/{}", customer.customer_reference));
+    Resource::new(
+        TYPE,
+        customer.customer_reference.clone(),
+        &CustomerAttributes::from(customer),
+        self_link,
+    )
+}
+
+/// `POST /customers` attributes (documentation; parsing is in `domain`).
+#[derive(ToSchema)]
+#[schema(as = CustomerRegistrationAttributes, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct RegistrationDoc {
+    #[schema(example = "sonia@example.com")]
+    email: String,
+    #[schema(example = "Female")]
+    gender: String,
+    #[schema(example = "Mrs")]
+    salutation: String,
+    #[schema(example = "Sonia")]
+    first_name: String,
+    #[schema(example = "Wagner")]
+    last_name: String,
+    #[schema(example = "change-Me-2026!")]
+    password: String,
+    #[schema(example = "change-Me-2026!")]
+    confirm_password: String,
+    accepted_terms: bool,
+    #[schema(format = Date)]
+    date_of_birth: Option<String>,
+}
+
+/// `PATCH /customers/{ref}` attributes (documentation): every attribute optional.
+#[derive(ToSchema)]
+#[schema(as = CustomerUpdateAttributes, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct UpdateDoc {
+    email: Option<String>,
+    gender: Option<String>,
+    salutation: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    #[schema(format = Date)]
+    date_of_birth: Option<String>,
+}

@@ -1,0 +1,167 @@
+//! The database: one connection type over SQLite and PostgreSQL (diesel's `MultiConnection`),
+//! an r2d2 pool, embedded migrations per backend, and `Db::read`/`Db::write`, which run a
+//! closure on the blocking pool inside a transaction. Knows nothing of HTTP.
+
+pub mod schema;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ManageConnection, Pool};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::ApiError;
+use crate::settings::DatabaseUrl;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot connect: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("cannot create the database directory: {0}")]
+    Directory(#[from] std::io::Error),
+    #[error("migrations failed: {0}")]
+    Migration(String),
+    #[error("pool: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+}
+
+/// Opens connections for the backend the URL scheme names. (diesel's own manager would try
+/// each backend in turn, and SQLite accepts any string as a file name.)
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConnection, DbError> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                // WAL lets readers run beside the writer; the busy timeout makes a second writer
+                // wait instead of failing; foreign keys are off by default in SQLite.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => Ok(DbConnection::Pg(PgConnection::establish(url.expose())?)),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        diesel::sql_query("SELECT 1").execute(conn)?;
+        Ok(())
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// The pool plus, for SQLite, a lock that lets one write transaction run at a time: SQLite
+/// allows one writer, and a deferred transaction that upgrades from read to write after another
+/// writer committed fails at once with SQLITE_BUSY instead of waiting. SQLite serves a single
+/// instance (CONTRACT §5), so an in-process lock is enough; PostgreSQL needs none.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+impl Db {
+    /// Creates the pool (and the SQLite file's directory) and runs pending migrations.
+    pub fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Self, DbError> {
+        if let DatabaseUrl::Sqlite(path) = url {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        let pool = Pool::builder()
+            .max_size(pool_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager { url: url.clone() })?;
+        let db = Self {
+            pool,
+            write_lock: matches!(url, DatabaseUrl::Sqlite(_)).then(|| Arc::new(Mutex::new(()))),
+        };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    pub fn migrate(&self) -> Result<(), DbError> {
+        let mut conn = self.pool.get()?;
+        let result = match &mut *conn {
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+            DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        };
+        let applied = result.map_err(|e| DbError::Migration(e.to_string()))?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+        Ok(())
+    }
+
+    /// Runs `f` in a read transaction on the blocking pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            let conn: &mut DbConnection = &mut conn;
+            conn.transaction(f)
+        })
+        .await?
+    }
+
+    /// Runs `f` in a write transaction on the blocking pool.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let lock = self.write_lock.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            let _guard = match &lock {
+                // A poisoned lock only means another writer panicked; the database is intact.
+                Some(lock) => Some(lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
+                None => None,
+            };
+            let conn: &mut DbConnection = &mut conn;
+            conn.transaction(f)
+        })
+        .await?
+    }
+
+    /// Readiness: a connection can be had and answers.
+    pub async fn ping(&self) -> Result<(), ApiError> {
+        self.read(|conn| {
+            diesel::sql_query("SELECT 1").execute(conn)?;
+            Ok(())
+        })
+        .await
+    }
+}

@@ -1,0 +1,298 @@
+//! The one error type. Every variant states its HTTP status and its Spryker `code`; the
+//! JSON:API error document is rendered in one place (`impl ResponseError`).
+
+use std::borrow::Cow;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::jsonapi::{ErrorDocument, ErrorObject, ErrorSource};
+
+/// Spryker's domain error codes (reference §4). Status, code and detail are fixed per variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    InvalidAccessToken,
+    MissingAccessToken,
+    FailedToAuthenticate,
+    FailedToRefresh,
+    SimultaneousAuthentication,
+    EmailAlreadyUsed,
+    CustomerNotFound,
+    PasswordsDoNotMatch,
+    NewPasswordsDoNotMatch,
+    CustomerSaveFailed,
+    UnauthorizedRequest,
+    TermsNotAccepted,
+    InvalidEmailFormat,
+    EmailTooLong,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordCharacterSet,
+    PasswordSequence,
+    PasswordCommon,
+}
+
+impl Code {
+    pub fn status(self) -> StatusCode {
+        use Code::*;
+        match self {
+            InvalidAccessToken | FailedToAuthenticate | FailedToRefresh => StatusCode::UNAUTHORIZED,
+            MissingAccessToken | UnauthorizedRequest => StatusCode::FORBIDDEN,
+            CustomerNotFound => StatusCode::NOT_FOUND,
+            EmailAlreadyUsed | PasswordsDoNotMatch | NewPasswordsDoNotMatch | InvalidEmailFormat
+            | EmailTooLong => StatusCode::UNPROCESSABLE_ENTITY,
+            SimultaneousAuthentication | CustomerSaveFailed | TermsNotAccepted | PasswordTooShort
+            | PasswordTooLong | PasswordCharacterSet | PasswordSequence | PasswordCommon => {
+                StatusCode::BAD_REQUEST
+            }
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        use Code::*;
+        match self {
+            InvalidAccessToken => "001",
+            MissingAccessToken => "002",
+            FailedToAuthenticate => "003",
+            FailedToRefresh => "004",
+            SimultaneousAuthentication => "005",
+            EmailAlreadyUsed => "400",
+            CustomerNotFound => "402",
+            PasswordsDoNotMatch | NewPasswordsDoNotMatch => "406",
+            CustomerSaveFailed => "410",
+            UnauthorizedRequest => "411",
+            TermsNotAccepted => "413",
+            InvalidEmailFormat => "416",
+            EmailTooLong => "417",
+            PasswordTooShort => "418",
+            PasswordTooLong => "419",
+            PasswordCharacterSet => "420",
+            PasswordSequence => "421",
+            PasswordCommon => "422",
+        }
+    }
+
+    pub fn detail(self) -> &'static str {
+        use Code::*;
+        match self {
+            InvalidAccessToken => "Invalid access token.",
+            MissingAccessToken => "Missing access token.",
+            FailedToAuthenticate => "Failed to authenticate user.",
+            FailedToRefresh => "Failed to refresh token.",
+            SimultaneousAuthentication => {
+                "Headers request error. A user can't act as logged and not logged user at the same time."
+            }
+            EmailAlreadyUsed => {
+                "If this email address is already in use, you will receive a password reset link. \
+                 Otherwise you must first validate your e-mail address to finish registration. \
+                 Please check your e-mail."
+            }
+            CustomerNotFound => "Customer not found.",
+            PasswordsDoNotMatch => {
+                "Value in field password should be identical to value in the confirmPassword field."
+            }
+            NewPasswordsDoNotMatch => {
+                "Value in field newPassword should be identical to value in the confirmPassword field."
+            }
+            CustomerSaveFailed => "Failed to save customer.",
+            UnauthorizedRequest => "Unauthorized request.",
+            TermsNotAccepted => "Terms and Conditions was not accepted.",
+            InvalidEmailFormat => "Invalid Email address format.",
+            EmailTooLong => "Email is too long. It should have 100 characters or less.",
+            PasswordTooShort => "The password is too short.",
+            PasswordTooLong => "The password is too long.",
+            PasswordCharacterSet => "The password character set is invalid.",
+            PasswordSequence => "The password contains sequence of the same character.",
+            PasswordCommon => "The password is listed as common.",
+        }
+    }
+}
+
+/// One `901` violation: the attribute's JSON pointer and Symfony's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub field: String,
+    pub message: Cow<'static, str>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{}", .0.detail())]
+    Domain(Code),
+    /// Several domain errors reported together (Spryker's Zed validation returns them at once).
+    #[error("{} errors", .0.len())]
+    Domains(Vec<Code>),
+    #[error("validation failed")]
+    Validation(Vec<Violation>),
+    #[error("not found")]
+    NotFound,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("not acceptable")]
+    NotAcceptable,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("malformed request body: {0}")]
+    MalformedBody(&'static str),
+    #[error("Invalid type.")]
+    InvalidType,
+    #[error("type conflict")]
+    TypeConflict { expected: &'static str },
+    #[error("id conflict")]
+    IdConflict,
+    #[error("client-generated id")]
+    ClientGeneratedId,
+    #[error("Post data is invalid.")]
+    PostDataInvalid,
+    #[error("Resource id is not specified.")]
+    ResourceIdNotSpecified,
+    #[error("bad query parameter {parameter}: {detail}")]
+    Query { parameter: String, detail: String },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        Self::Internal(err.to_string())
+    }
+
+    pub fn query(parameter: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::Query {
+            parameter: parameter.into(),
+            detail: detail.into(),
+        }
+    }
+
+    fn objects(&self) -> Vec<ErrorObject> {
+        let plain = |status: StatusCode, detail: &str| ErrorObject::new(status, None, detail.to_owned());
+        let header = |status: StatusCode, detail: &str, name: &str| {
+            plain(status, detail).with_source(ErrorSource::Header(name.to_owned()))
+        };
+        match self {
+            Self::Domain(code) => vec![code_object(*code)],
+            Self::Domains(codes) => codes.iter().map(|c| code_object(*c)).collect(),
+            Self::Validation(violations) => violations
+                .iter()
+                .map(|v| {
+                    ErrorObject::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        Some("901"),
+                        format!("{} => {}", v.field, v.message),
+                    )
+                    .with_source(ErrorSource::Pointer(format!("/data/attributes/{}", v.field)))
+                })
+                .collect(),
+            Self::NotFound => vec![plain(StatusCode::NOT_FOUND, "Not Found")],
+            Self::UnsupportedMediaType => vec![header(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type. Send application/vnd.api+json without media type parameters \
+                 other than ext or profile.",
+                "Content-Type",
+            )],
+            Self::NotAcceptable => vec![header(
+                StatusCode::NOT_ACCEPTABLE,
+                "Not acceptable. Accept application/vnd.api+json without media type parameters.",
+                "Accept",
+            )],
+            Self::PayloadTooLarge => vec![plain(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Request body is larger than 1 MiB.",
+            )],
+            Self::MalformedBody(detail) => vec![plain(StatusCode::BAD_REQUEST, detail)],
+            Self::InvalidType => vec![plain(StatusCode::BAD_REQUEST, "Invalid type.")
+                .with_source(ErrorSource::Pointer("/data/type".to_owned()))],
+            Self::TypeConflict { expected } => vec![plain(
+                StatusCode::CONFLICT,
+                &format!("Resource type does not match this endpoint; expected `{expected}`."),
+            )
+            .with_source(ErrorSource::Pointer("/data/type".to_owned()))],
+            Self::IdConflict => vec![plain(
+                StatusCode::CONFLICT,
+                "Resource id does not match the id in the URL.",
+            )
+            .with_source(ErrorSource::Pointer("/data/id".to_owned()))],
+            Self::ClientGeneratedId => vec![plain(
+                StatusCode::FORBIDDEN,
+                "Client-generated ids are not supported.",
+            )
+            .with_source(ErrorSource::Pointer("/data/id".to_owned()))],
+            Self::PostDataInvalid => vec![plain(StatusCode::BAD_REQUEST, "Post data is invalid.")],
+            Self::ResourceIdNotSpecified => {
+                vec![plain(StatusCode::BAD_REQUEST, "Resource id is not specified.")]
+            }
+            Self::Query { parameter, detail } => vec![plain(StatusCode::BAD_REQUEST, detail)
+                .with_source(ErrorSource::Parameter(parameter.clone()))],
+            Self::Unavailable(_) => vec![plain(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable")],
+            Self::Internal(_) => vec![plain(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")],
+        }
+    }
+}
+
+fn code_object(code: Code) -> ErrorObject {
+    ErrorObject::new(code.status(), Some(code.code()), code.detail().to_owned())
+}
+
+/// The status of a response carrying several errors: theirs if they agree, else the most
+/// generally applicable one (JSON:API: 400 for mixed 4xx, 500 if any 5xx).
+fn combined_status(objects: &[ErrorObject]) -> StatusCode {
+    let first = objects.first().map_or(StatusCode::INTERNAL_SERVER_ERROR, |o| o.status);
+    if objects.iter().all(|o| o.status == first) {
+        first
+    } else if objects.iter().any(|o| o.status.is_server_error()) {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::BAD_REQUEST
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        combined_status(&self.objects())
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Internal(cause) | Self::Unavailable(cause) => {
+                tracing::error!(error.cause = %cause, "request failed")
+            }
+            _ => tracing::debug!(error = %self, "request rejected"),
+        }
+        let objects = self.objects();
+        let mut response = ErrorDocument::new(objects).into_response(self.status_code());
+        let challenge = match self {
+            Self::Domain(Code::InvalidAccessToken) => {
+                Some(r#"Bearer realm="Access to shop API", error="invalid_token""#)
+            }
+            Self::Domain(Code::FailedToAuthenticate) => Some(r#"Bearer realm="Access to shop API""#),
+            _ => None,
+        };
+        if let Some(value) = challenge {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(value));
+        }
+        response
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        Self::Internal(format!("database: {err}"))
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(err: diesel::r2d2::PoolError) -> Self {
+        Self::Unavailable(format!("database pool: {err}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        Self::Internal(format!("blocking pool: {err}"))
+    }
+}

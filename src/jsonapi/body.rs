@@ -1,0 +1,160 @@
+//! The request-body extractor: size limit, UTF-8, JSON syntax, then the JSON:API document
+//! shape (reference §1.4, CONTRACT §3 items 21 and 24). Attribute validation (`901`) happens
+//! later, per resource, once authentication has run (reference §1.5).
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::{header, Method};
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+
+/// Bodies larger than this get 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Names the `type` an endpoint accepts.
+pub trait ResourceKind {
+    const TYPE: &'static str;
+}
+
+/// A request document's primary resource: its optional `id` and its raw attributes.
+#[derive(Debug)]
+pub struct JsonApiBody<K> {
+    pub id: Option<String>,
+    pub attributes: Map<String, Value>,
+    kind: PhantomData<K>,
+}
+
+impl<K> JsonApiBody<K> {
+    /// JSON:API §crud-updating: an `id` in a PATCH body must match the URL (409 otherwise).
+    /// A missing `id` is tolerated: Spryker clients do not send it (reference §2).
+    pub fn ensure_id_matches(&self, url_id: &str) -> Result<(), ApiError> {
+        match &self.id {
+            Some(id) if id != url_id => Err(ApiError::IdConflict),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<K: ResourceKind + 'static> FromRequest for JsonApiBody<K> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let method = req.method().clone();
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared.is_some_and(|len| len > BODY_LIMIT) {
+                return Err(ApiError::PayloadTooLarge);
+            }
+            let mut bytes = Vec::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| ApiError::MalformedBody("Request body could not be read."))?;
+                if bytes.len() + chunk.len() > BODY_LIMIT {
+                    return Err(ApiError::PayloadTooLarge);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            parse_document(&bytes, &method, K::TYPE)
+        })
+    }
+}
+
+fn parse_document<K>(bytes: &[u8], method: &Method, expected: &'static str) -> Result<JsonApiBody<K>, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::PostDataInvalid);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| ApiError::MalformedBody("Request body is not valid UTF-8."))?;
+    let document: Value =
+        serde_json::from_str(text).map_err(|_| ApiError::MalformedBody("Request body is not valid JSON."))?;
+    let Value::Object(mut top) = document else {
+        return Err(ApiError::PostDataInvalid);
+    };
+    let Some(Value::Object(mut data)) = top.remove("data") else {
+        return Err(ApiError::PostDataInvalid);
+    };
+    // CONTRACT §3 item 24: empty or missing type keeps Spryker's 400; another type is a 409.
+    match data.get("type") {
+        Some(Value::String(kind)) if kind == expected => {}
+        Some(Value::String(kind)) if !kind.is_empty() => return Err(ApiError::TypeConflict { expected }),
+        _ => return Err(ApiError::InvalidType),
+    }
+    let id = match data.remove("id") {
+        None | Some(Value::Null) => None,
+        Some(_) if method == Method::POST => return Err(ApiError::ClientGeneratedId),
+        Some(Value::String(id)) => Some(id),
+        Some(_) => return Err(ApiError::PostDataInvalid),
+    };
+    if let Some(relationships) = data.get("relationships") {
+        let well_formed = relationships
+            .as_object()
+            .is_some_and(|r| r.values().all(|rel| rel.get("data").is_some()));
+        if !well_formed {
+            return Err(ApiError::PostDataInvalid);
+        }
+    }
+    let Some(Value::Object(attributes)) = data.remove("attributes") else {
+        return Err(ApiError::PostDataInvalid);
+    };
+    Ok(JsonApiBody {
+        id,
+        attributes,
+        kind: PhantomData,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: &str, method: Method) -> Result<JsonApiBody<()>, ApiError> {
+        parse_document(body.as_bytes(), &method, "customers")
+    }
+
+    #[test]
+    fn shape_errors_follow_spryker_and_json_api() {
+        let cases: &[(&str, fn(&ApiError) -> bool)] = &[
+            ("", |e| matches!(e, ApiError::PostDataInvalid)),
+            ("[]", |e| matches!(e, ApiError::PostDataInvalid)),
+            ("{\"data\":[]}", |e| matches!(e, ApiError::PostDataInvalid)),
+            ("{\"data\":{\"type\":\"customers\"}}", |e| matches!(e, ApiError::PostDataInvalid)),
+            ("{\"data\":{\"attributes\":{}}}", |e| matches!(e, ApiError::InvalidType)),
+            ("{\"data\":{\"type\":\"\",\"attributes\":{}}}", |e| matches!(e, ApiError::InvalidType)),
+            ("{\"data\":{\"type\":\"addresses\",\"attributes\":{}}}", |e| {
+                matches!(e, ApiError::TypeConflict { .. })
+            }),
+            ("{\"data\":{\"type\":\"customers\",\"id\":\"x\",\"attributes\":{}}}", |e| {
+                matches!(e, ApiError::ClientGeneratedId)
+            }),
+            ("{\"data\":", |e| matches!(e, ApiError::MalformedBody(_))),
+            ("{\"data\":{}} trailing", |e| matches!(e, ApiError::MalformedBody(_))),
+        ];
+        for (body, expected) in cases {
+            let err = parse(body, Method::POST).expect_err(body);
+            assert!(expected(&err), "{body}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_a_400_not_a_crash() {
+        let body = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(matches!(parse(&body, Method::POST), Err(ApiError::MalformedBody(_))));
+    }
+
+    #[test]
+    fn extra_top_level_members_are_ignored() {
+        let body = r#"{"meta":{},"foo":1,"data":{"type":"customers","attributes":{"a":1}}}"#;
+        let doc = parse(body, Method::POST).expect("valid");
+        assert_eq!(doc.attributes.len(), 1);
+    }
+}

@@ -1,0 +1,18 @@
+//! The JSON:API 1.1 layer: documents, negotiation, the body extractor, query parameters and the
+//! framework-level answers (404, 405, error documents for everything actix answers on its own).
+
+mod body;
+pub mod openapi;
+mod document;
+mod media;
+mod query;
+mod routing;
+
+pub use body::{JsonApiBody, ResourceKind, BODY_LIMIT};
+pub use document::{
+    json_api_response, Document, ErrorDocument, ErrorObject, ErrorSource, Identifier, Links, Relationship,
+    Resource,
+};
+pub use media::{negotiate, MEDIA_TYPE};
+pub use query::{Page, QueryParams, QuerySpec, SortField};
+pub use routing::{error_documents, method_not_allowed, not_found, Timestamp};

@@ -1,0 +1,249 @@
+//! Query parameters as JSON:API defines them (`include`, `fields[type]`, `sort`, `page[...]`,
+//! `filter[...]`), checked against what each endpoint supports. CONTRACT §3 item 23: anything
+//! unsupported or malformed is a 400 with `source.parameter`.
+
+use crate::error::ApiError;
+
+/// What one endpoint supports.
+#[derive(Debug, Clone, Copy)]
+pub struct QuerySpec {
+    /// Relationship paths allowed in `include`; empty: the endpoint does not support `include`.
+    pub include: &'static [&'static str],
+    /// Resource types with their attribute (and relationship) names, for `fields[type]`.
+    pub fields: &'static [(&'static str, &'static [&'static str])],
+    /// Sortable fields; empty: the endpoint does not support `sort`.
+    pub sort: &'static [&'static str],
+}
+
+impl QuerySpec {
+    /// An endpoint that takes no query parameters at all (beyond well-formed, ignored `page`).
+    pub const NONE: QuerySpec = QuerySpec {
+        include: &[],
+        fields: &[],
+        sort: &[],
+    };
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortField {
+    pub name: String,
+    pub descending: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QueryParams {
+    include: Option<Vec<String>>,
+    fields: Vec<(String, Vec<String>)>,
+    sort: Vec<SortField>,
+    page: Option<Page>,
+    canonical: String,
+}
+
+impl QueryParams {
+    pub fn parse(raw: &str, spec: &QuerySpec) -> Result<Self, ApiError> {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
+        let mut out = QueryParams::default();
+        let mut seen: Vec<&str> = Vec::new();
+        let (mut offset, mut limit) = (None, None);
+        for (name, value) in &pairs {
+            if seen.contains(&name.as_str()) {
+                return Err(ApiError::query(name, format!("Parameter `{name}` is given more than once.")));
+            }
+            seen.push(name);
+            if name == "include" {
+                out.include = Some(parse_include(value, spec)?);
+            } else if let Some(kind) = bracketed(name, "fields") {
+                out.fields.push((kind.to_owned(), parse_fields(name, kind, value, spec)?));
+            } else if name == "sort" {
+                out.sort = parse_sort(value, spec)?;
+            } else if name == "page[offset]" {
+                offset = Some(parse_page_number(name, value, 0)?);
+            } else if name == "page[limit]" {
+                limit = Some(parse_page_number(name, value, 1)?);
+            } else if bracketed(name, "page").is_some() {
+                return Err(ApiError::query(name, "Pagination parameters are invalid."));
+            } else if bracketed(name, "filter").is_some() {
+                return Err(ApiError::query(name, "Filtering by this field is not supported."));
+            } else {
+                return Err(ApiError::query(name, format!("Unknown query parameter `{name}`.")));
+            }
+        }
+        out.page = match (offset, limit) {
+            (None, None) => None,
+            // reference §1.4: an offset without a limit is invalid.
+            (Some(_), None) => return Err(ApiError::query("page[limit]", "Pagination parameters are invalid.")),
+            (offset, Some(limit)) => Some(Page {
+                offset: offset.unwrap_or(0),
+                limit,
+            }),
+        };
+        out.canonical = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter())
+            .finish();
+        Ok(out)
+    }
+
+    /// `Some(paths)` when the client sent `include` (possibly empty: include nothing).
+    pub fn include(&self) -> Option<&[String]> {
+        self.include.as_deref()
+    }
+
+    pub fn includes(&self, path: &str) -> bool {
+        self.include.as_ref().is_some_and(|paths| paths.iter().any(|p| p == path))
+    }
+
+    pub fn fields_for(&self, kind: &str) -> Option<&[String]> {
+        self.fields.iter().find(|(k, _)| k == kind).map(|(_, f)| f.as_slice())
+    }
+
+    pub fn sort(&self) -> &[SortField] {
+        &self.sort
+    }
+
+    pub fn page(&self) -> Option<Page> {
+        self.page
+    }
+
+    /// The query string re-encoded for links: brackets and other characters RFC 3986 does not
+    /// allow in a query are percent-encoded (CONTRACT §3 item 25). Empty when there was none.
+    pub fn canonical(&self) -> &str {
+        &self.canonical
+    }
+
+    /// `url` with the canonical query string appended, if there is one.
+    pub fn link(&self, url: String) -> String {
+        if self.canonical.is_empty() {
+            url
+        } else {
+            format!("{url}?{}", self.canonical)
+        }
+    }
+}
+
+fn bracketed<'a>(name: &'a str, family: &str) -> Option<&'a str> {
+    name.strip_prefix(family)?.strip_prefix('[')?.strip_suffix(']')
+}
+
+fn parse_include(value: &str, spec: &QuerySpec) -> Result<Vec<String>, ApiError> {
+    if spec.include.is_empty() {
+        return Err(ApiError::query("include", "This endpoint does not support the include parameter."));
+    }
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
+    value
+        .split(',')
+        .map(|path| {
+            if spec.include.contains(&path) {
+                Ok(path.to_owned())
+            } else {
+                Err(ApiError::query("include", format!("Relationship `{path}` cannot be included.")))
+            }
+        })
+        .collect()
+}
+
+fn parse_fields(name: &str, kind: &str, value: &str, spec: &QuerySpec) -> Result<Vec<String>, ApiError> {
+    let Some((_, known)) = spec.fields.iter().find(|(k, _)| *k == kind) else {
+        return Err(ApiError::query(name, format!("Resource type `{kind}` is not part of this response.")));
+    };
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
+    value
+        .split(',')
+        .map(|field| {
+            if known.contains(&field) {
+                Ok(field.to_owned())
+            } else {
+                Err(ApiError::query(name, format!("`{field}` is not a field of `{kind}`.")))
+            }
+        })
+        .collect()
+}
+
+fn parse_sort(value: &str, spec: &QuerySpec) -> Result<Vec<SortField>, ApiError> {
+    if spec.sort.is_empty() {
+        return Err(ApiError::query("sort", "This endpoint does not support sorting."));
+    }
+    value
+        .split(',')
+        .map(|item| {
+            let (name, descending) = match item.strip_prefix('-') {
+                Some(rest) => (rest, true),
+                None => (item, false),
+            };
+            if spec.sort.contains(&name) {
+                Ok(SortField {
+                    name: name.to_owned(),
+                    descending,
+                })
+            } else {
+                Err(ApiError::query("sort", format!("Sorting by `{item}` is not supported.")))
+            }
+        })
+        .collect()
+}
+
+fn parse_page_number(name: &str, value: &str, min: u64) -> Result<u64, ApiError> {
+    match value.parse::<u64>() {
+        Ok(n) if n >= min && value.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
+        _ => Err(ApiError::query(name, "Pagination parameters are invalid.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: QuerySpec = QuerySpec {
+        include: &["addresses"],
+        fields: &[("customers", &["firstName", "email"]), ("addresses", &["city"])],
+        sort: &[],
+    };
+
+    fn parameter_of(raw: &str) -> String {
+        match QueryParams::parse(raw, &SPEC) {
+            Err(ApiError::Query { parameter, .. }) => parameter,
+            other => panic!("{raw}: expected a query error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn encoded_and_unencoded_brackets_are_the_same_request() {
+        let a = QueryParams::parse("fields[customers]=firstName", &SPEC).expect("valid");
+        let b = QueryParams::parse("fields%5Bcustomers%5D=firstName", &SPEC).expect("valid");
+        assert_eq!(a.fields_for("customers"), b.fields_for("customers"));
+        assert_eq!(a.canonical(), "fields%5Bcustomers%5D=firstName");
+        assert_eq!(a.canonical(), b.canonical());
+    }
+
+    #[test]
+    fn unsupported_or_malformed_parameters_name_themselves() {
+        assert_eq!(parameter_of("include=wishlists"), "include");
+        assert_eq!(parameter_of("sort=firstName"), "sort");
+        assert_eq!(parameter_of("fields[customers]=password"), "fields[customers]");
+        assert_eq!(parameter_of("fields[orders]=id"), "fields[orders]");
+        assert_eq!(parameter_of("page[limit]=0"), "page[limit]");
+        assert_eq!(parameter_of("page[limit]=abc"), "page[limit]");
+        assert_eq!(parameter_of("page[limit]=-1"), "page[limit]");
+        assert_eq!(parameter_of("page[offset]=3"), "page[limit]");
+        assert_eq!(parameter_of("filter[email]=x"), "filter[email]");
+        assert_eq!(parameter_of("foo=1"), "foo");
+        assert_eq!(parameter_of("fooBar=1"), "fooBar");
+        assert_eq!(parameter_of("include=addresses&include=addresses"), "include");
+    }
+
+    #[test]
+    fn empty_include_includes_nothing() {
+        let q = QueryParams::parse("include=", &SPEC).expect("valid");
+        assert_eq!(q.include(), Some(&[][..]));
+        assert!(!q.includes("addresses"));
+    }
+}

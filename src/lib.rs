@@ -1,0 +1,14 @@
+//! A customer-account service speaking JSON:API 1.1, wire-compatible with Spryker's Glue
+//! Storefront API. See README.md for the architecture.
+
+pub mod auth;
+pub mod customers;
+pub mod db;
+pub mod error;
+pub mod jsonapi;
+pub mod openapi;
+pub mod ops;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;
+pub mod validation;

@@ -1,0 +1,59 @@
+use std::process::ExitCode;
+
+use glue_customers::db::Db;
+use glue_customers::settings::Settings;
+use glue_customers::startup::Application;
+use glue_customers::{openapi, telemetry};
+
+const USAGE: &str = "usage: glue-customers [serve | migrate | openapi]";
+
+fn main() -> ExitCode {
+    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".to_owned());
+    if command == "openapi" {
+        return match openapi::document_json() {
+            Ok(doc) => {
+                print!("{doc}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => fail(&err),
+        };
+    }
+    let json_logs = std::env::var("GLUE_LOG_FORMAT").map_or(true, |v| v != "text");
+    telemetry::init("info", json_logs);
+    let settings = match Settings::load() {
+        Ok(settings) => settings,
+        Err(err) => return fail(&err),
+    };
+    match command.as_str() {
+        "serve" => serve(settings),
+        "migrate" => match Db::connect(&settings.database_url, 1) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(err) => fail(&err),
+        },
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn serve(settings: Settings) -> ExitCode {
+    tracing::info!(?settings, "starting");
+    let result = actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings).map_err(|e| e.to_string())?;
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    });
+    match result {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(&err),
+    }
+}
+
+fn fail(err: &dyn std::fmt::Display) -> ExitCode {
+    tracing::error!(error = %err, "failed");
+    eprintln!("glue-customers: {err}");
+    ExitCode::FAILURE
+}

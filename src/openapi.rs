@@ -1,0 +1,55 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations. `openapi/openapi.json`
+//! is this document; a test fails when the two drift apart (`make openapi` rewrites it).
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::{auth, customers, ops};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Glue customer-account service",
+        description = "Customer accounts over JSON:API 1.1, wire-compatible with Spryker's Glue Storefront API.",
+        version = "0.1.0"
+    ),
+    paths(
+        customers::handlers::create_customer,
+        customers::handlers::list_customers,
+        customers::handlers::get_customer,
+        customers::handlers::update_customer,
+        customers::handlers::delete_customer,
+        auth::handlers::create_access_token,
+        auth::handlers::create_refresh_token,
+        auth::handlers::delete_refresh_token,
+        ops::health,
+        ops::ready,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "customers", description = "Register, read, update and anonymize one's own account"),
+        (name = "auth", description = "Log in, refresh and revoke tokens"),
+        (name = "operations", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The document as committed under `openapi/`.
+pub fn document_json() -> Result<String, serde_json::Error> {
+    ApiDoc::openapi().to_pretty_json().map(|mut s| {
+        s.push('\n');
+        s
+    })
+}
