@@ -92,6 +92,11 @@ impl Application {
         self.port
     }
 
+    /// Stops the server from elsewhere (tests).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// Serves until SIGTERM/SIGINT; in-flight requests finish first (up to 30 s).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await

@@ -137,7 +137,8 @@ fn file_error(path: &Path, err: impl std::fmt::Display) -> KeyError {
     }
 }
 
-fn create_key_file(path: &Path) -> Result<String, KeyError> {
+/// Creates a new 2048-bit RSA key at `path` (mode 0600) and returns its PEM.
+pub fn create_key_file(path: &Path) -> Result<String, KeyError> {
     tracing::info!(path = %path.display(), "creating a new RSA key for signing access tokens");
     let key = RsaPrivateKey::new(&mut OsRng, 2048).map_err(|e| KeyError::Key(e.to_string()))?;
     let pem = key

@@ -1,1 +1,6 @@
+//! The API suite: the real server, real databases (SQLite, and PostgreSQL when
+//! `TEST_DATABASE_URL` is set), real HTTP.
 
+mod helpers;
+
+mod customers;
