@@ -40,12 +40,19 @@ impl Code {
             InvalidAccessToken | FailedToAuthenticate | FailedToRefresh => StatusCode::UNAUTHORIZED,
             MissingAccessToken | UnauthorizedRequest => StatusCode::FORBIDDEN,
             CustomerNotFound => StatusCode::NOT_FOUND,
-            EmailAlreadyUsed | PasswordsDoNotMatch | NewPasswordsDoNotMatch | InvalidEmailFormat
+            EmailAlreadyUsed
+            | PasswordsDoNotMatch
+            | NewPasswordsDoNotMatch
+            | InvalidEmailFormat
             | EmailTooLong => StatusCode::UNPROCESSABLE_ENTITY,
-            SimultaneousAuthentication | CustomerSaveFailed | TermsNotAccepted | PasswordTooShort
-            | PasswordTooLong | PasswordCharacterSet | PasswordSequence | PasswordCommon => {
-                StatusCode::BAD_REQUEST
-            }
+            SimultaneousAuthentication
+            | CustomerSaveFailed
+            | TermsNotAccepted
+            | PasswordTooShort
+            | PasswordTooLong
+            | PasswordCharacterSet
+            | PasswordSequence
+            | PasswordCommon => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -168,7 +175,8 @@ impl ApiError {
     }
 
     fn objects(&self) -> Vec<ErrorObject> {
-        let plain = |status: StatusCode, detail: &str| ErrorObject::new(status, None, detail.to_owned());
+        let plain =
+            |status: StatusCode, detail: &str| ErrorObject::new(status, None, detail.to_owned());
         let header = |status: StatusCode, detail: &str, name: &str| {
             plain(status, detail).with_source(ErrorSource::Header(name.to_owned()))
         };
@@ -239,7 +247,9 @@ fn code_object(code: Code) -> ErrorObject {
 /// The status of a response carrying several errors: theirs if they agree, else the most
 /// generally applicable one (JSON:API: 400 for mixed 4xx, 500 if any 5xx).
 fn combined_status(objects: &[ErrorObject]) -> StatusCode {
-    let first = objects.first().map_or(StatusCode::INTERNAL_SERVER_ERROR, |o| o.status);
+    let first = objects
+        .first()
+        .map_or(StatusCode::INTERNAL_SERVER_ERROR, |o| o.status);
     if objects.iter().all(|o| o.status == first) {
         first
     } else if objects.iter().any(|o| o.status.is_server_error()) {
@@ -267,7 +277,9 @@ impl ResponseError for ApiError {
             Self::Domain(Code::InvalidAccessToken) => {
                 Some(r#"Bearer realm="Access to shop API", error="invalid_token""#)
             }
-            Self::Domain(Code::FailedToAuthenticate) => Some(r#"Bearer realm="Access to shop API""#),
+            Self::Domain(Code::FailedToAuthenticate) => {
+                Some(r#"Bearer realm="Access to shop API""#)
+            }
             _ => None,
         };
         if let Some(value) = challenge {

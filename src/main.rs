@@ -8,7 +8,9 @@ use glue_customers::{openapi, telemetry};
 const USAGE: &str = "usage: glue-customers [serve | migrate | openapi]";
 
 fn main() -> ExitCode {
-    let command = std::env::args().nth(1).unwrap_or_else(|| "serve".to_owned());
+    let command = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "serve".to_owned());
     if command == "openapi" {
         return match openapi::document_json() {
             Ok(doc) => {

@@ -2,7 +2,10 @@
 //! is this document; a test fails when the two drift apart (`make openapi` rewrites it).
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
+
+use crate::jsonapi::MEDIA_TYPE;
 
 use crate::{auth, customers, ops};
 
@@ -25,7 +28,7 @@ use crate::{auth, customers, ops};
         ops::health,
         ops::ready,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &JsonApiErrors),
     tags(
         (name = "customers", description = "Register, read, update and anonymize one's own account"),
         (name = "auth", description = "Log in, refresh and revoke tokens"),
@@ -41,8 +44,42 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
+    }
+}
+
+/// Error documents are JSON:API documents too: their media type is `application/vnd.api+json`
+/// on every JSON:API path (utoipa's default is `application/json`).
+struct JsonApiErrors;
+
+impl Modify for JsonApiErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if path == "/health" || path == "/ready" {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for response in operation.responses.responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        if let Some(content) = response.content.shift_remove("application/json") {
+                            response.content.insert(MEDIA_TYPE.to_owned(), content);
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -90,7 +90,10 @@ impl DatabaseUrl {
         if let Some(path) = url.strip_prefix("sqlite://") {
             if path.is_empty() || path == ":memory:" {
                 // An in-memory database behind a pool gives each connection its own empty database.
-                return Err(SettingsError::invalid("DATABASE_URL", "a SQLite URL needs a file path"));
+                return Err(SettingsError::invalid(
+                    "DATABASE_URL",
+                    "a SQLite URL needs a file path",
+                ));
             }
             Ok(Self::Sqlite(PathBuf::from(path)))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -219,31 +222,53 @@ impl Settings {
     }
 
     fn from_map(values: &HashMap<String, String>) -> Result<Self, SettingsError> {
-        let get = |key: &str| values.get(key).map(|v| v.trim().to_owned());
+        // An empty value means "not set" (a copied .env.example leaves some empty).
+        let get = |key: &str| {
+            values
+                .get(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let listen = get("GLUE_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
         if listen.parse::<std::net::SocketAddr>().is_err() {
-            return Err(SettingsError::invalid("GLUE_LISTEN", "expected host:port, e.g. 127.0.0.1:8080"));
+            return Err(SettingsError::invalid(
+                "GLUE_LISTEN",
+                "expected host:port, e.g. 127.0.0.1:8080",
+            ));
         }
         let public_url = get("GLUE_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}"));
         let public_url = parse_base_url("GLUE_PUBLIC_URL", &public_url)?;
-        let storefront_url = get("GLUE_STOREFRONT_URL").unwrap_or_else(|| "http://localhost:3000".to_owned());
+        let storefront_url =
+            get("GLUE_STOREFRONT_URL").unwrap_or_else(|| "http://localhost:3000".to_owned());
         let storefront_url = parse_base_url("GLUE_STOREFRONT_URL", &storefront_url)?;
         let store = get("GLUE_STORE").unwrap_or_else(|| "DE".to_owned());
         if store.is_empty() || !store.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(SettingsError::invalid("GLUE_STORE", "letters and digits only, e.g. DE"));
+            return Err(SettingsError::invalid(
+                "GLUE_STORE",
+                "letters and digits only, e.g. DE",
+            ));
         }
         let bcrypt_cost = number(&get, "GLUE_BCRYPT_COST", 12u32)?;
         if !(4..=31).contains(&bcrypt_cost) {
-            return Err(SettingsError::invalid("GLUE_BCRYPT_COST", "must be between 4 and 31"));
+            return Err(SettingsError::invalid(
+                "GLUE_BCRYPT_COST",
+                "must be between 4 and 31",
+            ));
         }
         let access_token_ttl = number(&get, "GLUE_ACCESS_TOKEN_TTL", 28_800i64)?;
         let refresh_token_ttl = number(&get, "GLUE_REFRESH_TOKEN_TTL", 2_628_000i64)?;
         if access_token_ttl <= 0 || refresh_token_ttl <= 0 {
-            return Err(SettingsError::invalid("GLUE_ACCESS_TOKEN_TTL", "token lifetimes must be positive"));
+            return Err(SettingsError::invalid(
+                "GLUE_ACCESS_TOKEN_TTL",
+                "token lifetimes must be positive",
+            ));
         }
         let db_pool_size = number(&get, "GLUE_DB_POOL_SIZE", 8u32)?;
         if db_pool_size == 0 {
-            return Err(SettingsError::invalid("GLUE_DB_POOL_SIZE", "must be at least 1"));
+            return Err(SettingsError::invalid(
+                "GLUE_DB_POOL_SIZE",
+                "must be at least 1",
+            ));
         }
         let default_workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let workers = number(&get, "GLUE_WORKERS", default_workers)?.max(1);
@@ -253,7 +278,11 @@ impl Settings {
             require_upper: boolean(&get, "GLUE_PASSWORD_REQUIRE_UPPER", defaults.require_upper)?,
             require_lower: boolean(&get, "GLUE_PASSWORD_REQUIRE_LOWER", defaults.require_lower)?,
             require_digit: boolean(&get, "GLUE_PASSWORD_REQUIRE_DIGIT", defaults.require_digit)?,
-            require_special: boolean(&get, "GLUE_PASSWORD_REQUIRE_SPECIAL", defaults.require_special)?,
+            require_special: boolean(
+                &get,
+                "GLUE_PASSWORD_REQUIRE_SPECIAL",
+                defaults.require_special,
+            )?,
             max_repeat: number(&get, "GLUE_PASSWORD_MAX_REPEAT", defaults.max_repeat)?,
             deny_common: boolean(&get, "GLUE_PASSWORD_DENY_COMMON", defaults.deny_common)?,
         };
@@ -282,8 +311,11 @@ impl Settings {
             ),
             access_token_ttl,
             refresh_token_ttl,
-            smtp_url: get("GLUE_SMTP_URL").filter(|v| !v.is_empty()).map(Secret::new),
-            mail_from: get("GLUE_MAIL_FROM").unwrap_or_else(|| "Glue Shop <no-reply@localhost>".to_owned()),
+            smtp_url: get("GLUE_SMTP_URL")
+                .filter(|v| !v.is_empty())
+                .map(Secret::new),
+            mail_from: get("GLUE_MAIL_FROM")
+                .unwrap_or_else(|| "Glue Shop <no-reply@localhost>".to_owned()),
             cors_allowed_origins,
             db_pool_size,
             workers,
@@ -330,7 +362,10 @@ fn parse_base_url(key: &str, value: &str) -> Result<String, SettingsError> {
         .or_else(|| trimmed.strip_prefix("https://"))
         .ok_or_else(|| SettingsError::invalid(key, "must be an http:// or https:// URL"))?;
     if rest.is_empty() || rest.contains(['?', '#', ' ']) {
-        return Err(SettingsError::invalid(key, "must be a base URL without query or fragment"));
+        return Err(SettingsError::invalid(
+            key,
+            "must be a base URL without query or fragment",
+        ));
     }
     Ok(trimmed.to_owned())
 }
@@ -348,12 +383,19 @@ fn number<T: std::str::FromStr>(
     }
 }
 
-fn boolean(get: &impl Fn(&str) -> Option<String>, key: &str, default: bool) -> Result<bool, SettingsError> {
+fn boolean(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: bool,
+) -> Result<bool, SettingsError> {
     match get(key).map(|v| v.to_ascii_lowercase()) {
         None => Ok(default),
         Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
         Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
-        Some(v) => Err(SettingsError::invalid(key, format!("`{v}` is not true or false"))),
+        Some(v) => Err(SettingsError::invalid(
+            key,
+            format!("`{v}` is not true or false"),
+        )),
     }
 }
 
@@ -362,13 +404,19 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn defaults_follow_the_contract() {
         let s = Settings::from_sources(&env(&[])).expect("defaults are valid");
-        assert_eq!(s.database_url, DatabaseUrl::Sqlite(PathBuf::from("var/glue.db")));
+        assert_eq!(
+            s.database_url,
+            DatabaseUrl::Sqlite(PathBuf::from("var/glue.db"))
+        );
         assert_eq!(s.listen, "127.0.0.1:8080");
         assert_eq!(s.public_url, "http://127.0.0.1:8080");
         assert_eq!(s.store, "DE");
@@ -402,7 +450,10 @@ mod tests {
             ("GLUE_LISTEN", "nowhere"),
             ("GLUE_PUBLIC_URL", "ftp://x"),
         ] {
-            assert!(Settings::from_sources(&env(&[(key, value)])).is_err(), "{key}={value}");
+            assert!(
+                Settings::from_sources(&env(&[(key, value)])).is_err(),
+                "{key}={value}"
+            );
         }
     }
 

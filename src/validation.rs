@@ -133,7 +133,9 @@ fn check(rule: &Rule, value: Option<&str>) -> Option<Cow<'static, str>> {
         (Rule::NotBlank, Some(s)) => s.trim().is_empty().then_some(NOT_BLANK.into()),
         (_, None) => None,
         (Rule::Choice(options), Some(s)) => (!options.contains(&s)).then_some(NOT_A_CHOICE.into()),
-        (Rule::Email, Some(s)) => (!s.is_empty() && !is_html5_email(s)).then_some(NOT_AN_EMAIL.into()),
+        (Rule::Email, Some(s)) => {
+            (!s.is_empty() && !is_html5_email(s)).then_some(NOT_AN_EMAIL.into())
+        }
         (Rule::MinChars(min), Some(s)) => (s.chars().count() < *min).then(|| {
             format!("This value is too short. It should have {min} characters or more.").into()
         }),
@@ -182,10 +184,16 @@ mod tests {
 
     #[test]
     fn html5_email_grammar() {
-        for ok in ["a@b.co", "first.last+tag@sub.example.com", "o'neil@example.de"] {
+        for ok in [
+            "a@b.co",
+            "first.last+tag@sub.example.com",
+            "o'neil@example.de",
+        ] {
             assert!(is_html5_email(ok), "{ok}");
         }
-        for bad in ["plain", "a@b", "a@-b.com", "a b@c.de", "@c.de", "a@c..de", "ü@c.de"] {
+        for bad in [
+            "plain", "a@b", "a@-b.com", "a b@c.de", "@c.de", "a@c..de", "ü@c.de",
+        ] {
             assert!(!is_html5_email(bad), "{bad}");
         }
     }
@@ -195,7 +203,10 @@ mod tests {
         let attrs: Map<String, Value> =
             serde_json::from_str(r#"{"gender":""}"#).expect("valid json");
         let mut v = Validator::new(&attrs);
-        v.required("gender", &[Rule::NotBlank, Rule::Choice(&["Male", "Female"])]);
+        v.required(
+            "gender",
+            &[Rule::NotBlank, Rule::Choice(&["Male", "Female"])],
+        );
         match v.finish() {
             Err(ApiError::Validation(list)) => {
                 assert_eq!(list.len(), 2);

@@ -30,7 +30,9 @@ fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let value = value.to_str().map_err(|_| INVALID)?;
     let mut parts = value.split_whitespace();
     match (parts.next(), parts.next(), parts.next()) {
-        (Some(scheme), Some(token), None) if scheme.eq_ignore_ascii_case("bearer") => Ok(Some(token.to_owned())),
+        (Some(scheme), Some(token), None) if scheme.eq_ignore_ascii_case("bearer") => {
+            Ok(Some(token.to_owned()))
+        }
         _ => Err(INVALID),
     }
 }

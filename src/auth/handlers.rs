@@ -3,7 +3,9 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::resource::{token_resource, AccessTokens, LoginDoc, RefreshDoc, RefreshTokens, TokenAttributes};
+use super::resource::{
+    token_resource, AccessTokens, LoginDoc, RefreshDoc, RefreshTokens, TokenAttributes,
+};
 use super::service::{self, RefreshOutcome};
 use super::{password, AuthenticatedCustomer};
 use crate::customers::{domain::normalize_email, repo as customers_repo};
@@ -35,14 +37,19 @@ pub async fn create_access_token(
         return Err(ApiError::internal("validated login lacks a field"));
     };
     let normalized = normalize_email(&username);
-    let customer = state.db.read(move |conn| Ok(customers_repo::find_by_email(conn, &normalized)?)).await?;
+    let customer = state
+        .db
+        .read(move |conn| Ok(customers_repo::find_by_email(conn, &normalized)?))
+        .await?;
     let cost = state.settings.bcrypt_cost;
     let stored = customer.as_ref().and_then(|c| c.password_hash.clone());
     // bcrypt runs on the blocking pool; unknown emails verify against a dummy hash.
     let (verified, rehash) = web::block(move || {
         let verified = password::verify(&secret, stored.as_deref(), cost);
         let rehash = match stored {
-            Some(hash) if verified && password::needs_rehash(&hash, cost) => password::hash(&secret, cost).ok(),
+            Some(hash) if verified && password::needs_rehash(&hash, cost) => {
+                password::hash(&secret, cost).ok()
+            }
             _ => None,
         };
         (verified, rehash)
@@ -122,7 +129,9 @@ pub async fn delete_refresh_token(
             token => service::revoke(conn, owner.customer_id, token),
         })
         .await?;
-    Ok(HttpResponse::NoContent().insert_header((header::CACHE_CONTROL, "no-store")).finish())
+    Ok(HttpResponse::NoContent()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish())
 }
 
 /// `DELETE /refresh-tokens/` (reference §2.12).

@@ -114,7 +114,9 @@ fn is_common(password: &str) -> bool {
     let stripped = lower.trim_end_matches(|c: char| !c.is_alphanumeric());
     [password, lower.as_str(), stripped]
         .iter()
-        .any(|candidate| !candidate.is_empty() && passwords::analyzer::is_common_password(candidate))
+        .any(|candidate| {
+            !candidate.is_empty() && passwords::analyzer::is_common_password(candidate)
+        })
 }
 
 #[cfg(test)]
@@ -131,7 +133,10 @@ mod tests {
     #[test]
     fn decorated_common_passwords_are_still_common() {
         let policy = PasswordPolicy::default();
-        assert_eq!(policy_violations("Password1234!", &policy), vec![Code::PasswordCommon]);
+        assert_eq!(
+            policy_violations("Password1234!", &policy),
+            vec![Code::PasswordCommon]
+        );
         assert!(policy_violations("Kx9!vTq2#mWz", &policy).is_empty());
     }
 

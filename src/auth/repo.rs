@@ -18,7 +18,12 @@ pub struct RefreshTokenState {
     pub customer_reference: String,
 }
 
-pub fn insert_session(conn: &mut DbConnection, id: &str, customer_id: i32, now: NaiveDateTime) -> QueryResult<()> {
+pub fn insert_session(
+    conn: &mut DbConnection,
+    id: &str,
+    customer_id: i32,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(sessions::table)
         .values((
             sessions::id.eq(id),
@@ -30,7 +35,11 @@ pub fn insert_session(conn: &mut DbConnection, id: &str, customer_id: i32, now: 
 }
 
 /// The customer (id, reference) of a session that is still live, for the given subject.
-pub fn find_live_session(conn: &mut DbConnection, session_id: &str, reference: &str) -> QueryResult<Option<i32>> {
+pub fn find_live_session(
+    conn: &mut DbConnection,
+    session_id: &str,
+    reference: &str,
+) -> QueryResult<Option<i32>> {
     sessions::table
         .inner_join(customers::table)
         .filter(sessions::id.eq(session_id))
@@ -42,14 +51,26 @@ pub fn find_live_session(conn: &mut DbConnection, session_id: &str, reference: &
         .optional()
 }
 
-pub fn revoke_session(conn: &mut DbConnection, session_id: &str, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(sessions::table.find(session_id).filter(sessions::revoked_at.is_null()))
-        .set(sessions::revoked_at.eq(now))
-        .execute(conn)?;
+pub fn revoke_session(
+    conn: &mut DbConnection,
+    session_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(
+        sessions::table
+            .find(session_id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now))
+    .execute(conn)?;
     Ok(())
 }
 
-pub fn revoke_all_sessions(conn: &mut DbConnection, customer_id: i32, now: NaiveDateTime) -> QueryResult<()> {
+pub fn revoke_all_sessions(
+    conn: &mut DbConnection,
+    customer_id: i32,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(
         sessions::table
             .filter(sessions::customer_id.eq(customer_id))
@@ -80,7 +101,10 @@ pub fn insert_refresh_token(
     Ok(())
 }
 
-pub fn find_refresh_token(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Option<RefreshTokenState>> {
+pub fn find_refresh_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> QueryResult<Option<RefreshTokenState>> {
     refresh_tokens::table
         .inner_join(sessions::table.inner_join(customers::table))
         .filter(refresh_tokens::token_hash.eq(token_hash))
@@ -98,7 +122,11 @@ pub fn find_refresh_token(conn: &mut DbConnection, token_hash: &str) -> QueryRes
 }
 
 /// Marks a refresh token used; false if it already was (a concurrent use won).
-pub fn consume_refresh_token(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn consume_refresh_token(
+    conn: &mut DbConnection,
+    id: i32,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
     let updated = diesel::update(
         refresh_tokens::table
             .find(id)

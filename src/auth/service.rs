@@ -44,7 +44,15 @@ pub fn start_session(
     }
     let session_id = tokens::random_hex(16);
     repo::insert_session(conn, &session_id, customer.id, now)?;
-    issue_pair(conn, keys, &session_id, customer.id, &customer.customer_reference, now, refresh_ttl)
+    issue_pair(
+        conn,
+        keys,
+        &session_id,
+        customer.id,
+        &customer.customer_reference,
+        now,
+        refresh_ttl,
+    )
 }
 
 fn issue_pair(
@@ -66,7 +74,9 @@ fn issue_pair(
         now,
         expires_at,
     )?;
-    let access = keys.issue(reference, session_id, CUSTOMER_SCOPE).map_err(ApiError::internal)?;
+    let access = keys
+        .issue(reference, session_id, CUSTOMER_SCOPE)
+        .map_err(ApiError::internal)?;
     Ok(TokenPair {
         id: access.jti,
         access_token: access.token,
@@ -78,9 +88,15 @@ fn issue_pair(
 /// Rotates a refresh token (CONTRACT §3 item 19): the presented token is spent and a new one
 /// of the same family is issued. A spent token presented again revokes the whole family
 /// (RFC 9700 reuse detection), which also ends its access tokens.
-pub fn refresh(conn: &mut DbConnection, keys: &TokenKeys, presented: &str, refresh_ttl: i64) -> Result<RefreshOutcome, ApiError> {
+pub fn refresh(
+    conn: &mut DbConnection,
+    keys: &TokenKeys,
+    presented: &str,
+    refresh_ttl: i64,
+) -> Result<RefreshOutcome, ApiError> {
     let now = now();
-    let Some(state) = repo::find_refresh_token(conn, &tokens::hash_refresh_token(presented))? else {
+    let Some(state) = repo::find_refresh_token(conn, &tokens::hash_refresh_token(presented))?
+    else {
         return Ok(RefreshOutcome::Refused);
     };
     if state.session_revoked_at.is_some() || state.expires_at <= now {
@@ -125,7 +141,9 @@ pub fn revoke_all(conn: &mut DbConnection, customer_id: i32) -> Result<(), ApiEr
 /// The customer a login may proceed with, after the password was checked (`None`: `003`).
 pub fn may_log_in(customer: Option<&Customer>, double_opt_in: bool) -> Result<(), ApiError> {
     match customer {
-        Some(c) if c.anonymized_at.is_none() && (!double_opt_in || c.registered_at.is_some()) => Ok(()),
+        Some(c) if c.anonymized_at.is_none() && (!double_opt_in || c.registered_at.is_some()) => {
+            Ok(())
+        }
         _ => Err(ApiError::Domain(Code::FailedToAuthenticate)),
     }
 }

@@ -71,7 +71,8 @@ impl TokenKeys {
     }
 
     pub fn from_pem(pem: &str, settings: &Settings) -> Result<Self, KeyError> {
-        let encoding = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| KeyError::Key(e.to_string()))?;
+        let encoding =
+            EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| KeyError::Key(e.to_string()))?;
         let private = RsaPrivateKey::from_pkcs8_pem(pem)
             .or_else(|_| rsa::pkcs1::DecodeRsaPrivateKey::from_pkcs1_pem(pem))
             .map_err(|e| KeyError::Key(e.to_string()))?;
@@ -79,8 +80,8 @@ impl TokenKeys {
             .to_public_key()
             .to_public_key_pem(LineEnding::LF)
             .map_err(|e| KeyError::Key(e.to_string()))?;
-        let decoding =
-            DecodingKey::from_rsa_pem(public_pem.as_bytes()).map_err(|e| KeyError::Key(e.to_string()))?;
+        let decoding = DecodingKey::from_rsa_pem(public_pem.as_bytes())
+            .map_err(|e| KeyError::Key(e.to_string()))?;
         // Only RS256 is accepted: `alg: none`, HS256 with the public key and every other
         // algorithm fail (RFC 8725 §3.1).
         let mut validation = Validation::new(Algorithm::RS256);
@@ -99,7 +100,12 @@ impl TokenKeys {
         })
     }
 
-    pub fn issue(&self, subject: &str, session_id: &str, scope: &str) -> Result<IssuedAccessToken, KeyError> {
+    pub fn issue(
+        &self,
+        subject: &str,
+        session_id: &str,
+        scope: &str,
+    ) -> Result<IssuedAccessToken, KeyError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             iss: self.issuer.clone(),
@@ -114,7 +120,8 @@ impl TokenKeys {
         };
         let mut header = Header::new(Algorithm::RS256);
         header.typ = Some("JWT".to_owned());
-        let token = jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(|e| KeyError::Key(e.to_string()))?;
+        let token = jsonwebtoken::encode(&header, &claims, &self.encoding)
+            .map_err(|e| KeyError::Key(e.to_string()))?;
         Ok(IssuedAccessToken {
             token,
             jti: claims.jti,

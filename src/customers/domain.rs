@@ -74,7 +74,10 @@ pub struct Registration {
 /// `POST /customers` attributes, in Spryker's order (reference §2.1): `901` for every
 /// violation, then `413` terms, `406` mismatch, then the password policy and email rules
 /// together.
-pub fn parse_registration(attrs: &Map<String, Value>, policy: &PasswordPolicy) -> Result<Registration, ApiError> {
+pub fn parse_registration(
+    attrs: &Map<String, Value>,
+    policy: &PasswordPolicy,
+) -> Result<Registration, ApiError> {
     let mut v = Validator::new(attrs);
     let email = v.required("email", &[Rule::NotBlank, Rule::Email]);
     let gender = v.required("gender", &[Rule::NotBlank, Rule::Choice(GENDERS)]);
@@ -87,13 +90,21 @@ pub fn parse_registration(attrs: &Map<String, Value>, policy: &PasswordPolicy) -
     let date_of_birth = v.optional("dateOfBirth", &[Rule::Date]);
     v.finish()?;
 
-    let (Some(Some(email)), Some(Some(gender)), Some(Some(salutation)), Some(Some(first_name)), Some(Some(last_name))) =
-        (email, gender, salutation, first_name, last_name)
+    let (
+        Some(Some(email)),
+        Some(Some(gender)),
+        Some(Some(salutation)),
+        Some(Some(first_name)),
+        Some(Some(last_name)),
+    ) = (email, gender, salutation, first_name, last_name)
     else {
         return Err(ApiError::internal("validated registration lacks a field"));
     };
-    let (Some(Some(password)), Some(Some(confirm)), Some(terms)) = (password, confirm, terms) else {
-        return Err(ApiError::internal("validated registration lacks a password"));
+    let (Some(Some(password)), Some(Some(confirm)), Some(terms)) = (password, confirm, terms)
+    else {
+        return Err(ApiError::internal(
+            "validated registration lacks a password",
+        ));
     };
     if terms != Some(true) {
         return Err(ApiError::Domain(Code::TermsNotAccepted));
@@ -118,9 +129,18 @@ pub fn parse_registration(attrs: &Map<String, Value>, policy: &PasswordPolicy) -
 }
 
 /// A new password: the `901` length rules, then the character classes.
-fn new_password(v: &mut Validator<'_>, field: &str, policy: &PasswordPolicy, required: bool) -> Option<Option<String>> {
+fn new_password(
+    v: &mut Validator<'_>,
+    field: &str,
+    policy: &PasswordPolicy,
+    required: bool,
+) -> Option<Option<String>> {
     let rules = password::password_rules(policy);
-    let value = if required { v.required(field, &rules) } else { v.optional(field, &rules) };
+    let value = if required {
+        v.required(field, &rules)
+    } else {
+        v.optional(field, &rules)
+    };
     if let Some(Some(pw)) = &value {
         if let Some(message) = password::character_class_violation(pw, policy) {
             v.violation(field, message);
@@ -144,7 +164,10 @@ pub struct CustomerChanges {
 
 /// `PATCH /customers/{ref}` attributes (reference §2.4). `password`/`confirmPassword` are
 /// validated but never applied: this resource cannot change the password.
-pub fn parse_changes(attrs: &Map<String, Value>, policy: &PasswordPolicy) -> Result<CustomerChanges, ApiError> {
+pub fn parse_changes(
+    attrs: &Map<String, Value>,
+    policy: &PasswordPolicy,
+) -> Result<CustomerChanges, ApiError> {
     let mut v = Validator::new(attrs);
     let email = v.optional("email", &[Rule::NotBlank, Rule::Email]);
     let gender = v.optional("gender", &[Rule::NotBlank, Rule::Choice(GENDERS)]);

@@ -3,11 +3,15 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use super::resource::{customer_resource, CustomerAttributes, Customers, RegistrationDoc, UpdateDoc, QUERY, TYPE};
+use super::resource::{
+    customer_resource, CustomerAttributes, Customers, RegistrationDoc, UpdateDoc, QUERY, TYPE,
+};
 use super::{domain, service};
 use crate::auth::{password, AuthenticatedCustomer};
 use crate::error::ApiError;
-use crate::jsonapi::openapi::{CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument};
+use crate::jsonapi::openapi::{
+    CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
+};
 use crate::jsonapi::{Document, JsonApiBody, QueryParams};
 use crate::startup::AppState;
 
@@ -35,7 +39,10 @@ pub async fn create_customer(
         .db
         .write(move |conn| service::register(conn, &registration, &hash, &store, double_opt_in))
         .await?;
-    let location = format!("{}/{TYPE}/{}", settings.public_url, customer.customer_reference);
+    let location = format!(
+        "{}/{TYPE}/{}",
+        settings.public_url, customer.customer_reference
+    );
     let mut response = Document::single(customer_resource(&customer, &settings.public_url, &query))
         .with_query(&query)
         .into_response(StatusCode::CREATED);
@@ -59,11 +66,16 @@ pub async fn list_customers(
 ) -> Result<HttpResponse, ApiError> {
     let query = QueryParams::parse(req.query_string(), &QUERY)?;
     let reference = owner.reference.clone();
-    let customer = state.db.read(move |conn| service::get_own(conn, &owner, &reference)).await?;
+    let customer = state
+        .db
+        .read(move |conn| service::get_own(conn, &owner, &reference))
+        .await?;
     let public_url = &state.settings.public_url;
     let resources = vec![customer_resource(&customer, public_url, &query)];
     let self_link = query.link(format!("{public_url}/{TYPE}"));
-    Ok(Document::collection(resources, self_link).with_query(&query).into_response(StatusCode::OK))
+    Ok(Document::collection(resources, self_link)
+        .with_query(&query)
+        .into_response(StatusCode::OK))
 }
 
 /// One's own customer resource; any other reference is "not found" (reference §2.3).
@@ -83,9 +95,14 @@ pub async fn get_customer(
 ) -> Result<HttpResponse, ApiError> {
     let query = QueryParams::parse(req.query_string(), &QUERY)?;
     let reference = path.into_inner();
-    let customer = state.db.read(move |conn| service::get_own(conn, &owner, &reference)).await?;
+    let customer = state
+        .db
+        .read(move |conn| service::get_own(conn, &owner, &reference))
+        .await?;
     let resource = customer_resource(&customer, &state.settings.public_url, &query);
-    Ok(Document::single(resource).with_query(&query).into_response(StatusCode::OK))
+    Ok(Document::single(resource)
+        .with_query(&query)
+        .into_response(StatusCode::OK))
 }
 
 /// Change the attributes sent; the others keep their values (reference §2.4).
@@ -116,7 +133,9 @@ pub async fn update_customer(
         .write(move |conn| service::update(conn, &owner, &reference, changes))
         .await?;
     let resource = customer_resource(&customer, &state.settings.public_url, &query);
-    Ok(Document::single(resource).with_query(&query).into_response(StatusCode::OK))
+    Ok(Document::single(resource)
+        .with_query(&query)
+        .into_response(StatusCode::OK))
 }
 
 /// Anonymize one's own account (reference §2.5, CONTRACT §3 item 13).
@@ -135,8 +154,13 @@ pub async fn delete_customer(
 ) -> Result<HttpResponse, ApiError> {
     QueryParams::parse(req.query_string(), &crate::jsonapi::QuerySpec::NONE)?;
     let reference = path.into_inner();
-    state.db.write(move |conn| service::anonymize(conn, &owner, &reference)).await?;
-    Ok(HttpResponse::NoContent().insert_header((header::CACHE_CONTROL, "no-store")).finish())
+    state
+        .db
+        .write(move |conn| service::anonymize(conn, &owner, &reference))
+        .await?;
+    Ok(HttpResponse::NoContent()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish())
 }
 
 /// `PATCH`/`DELETE /customers/` (reference §1.4).

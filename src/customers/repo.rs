@@ -19,14 +19,19 @@ pub fn next_reference_number(conn: &mut DbConnection) -> QueryResult<i64> {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewCustomer<'_>) -> QueryResult<Customer> {
-    diesel::insert_into(customers::table).values(new).execute(conn)?;
+    diesel::insert_into(customers::table)
+        .values(new)
+        .execute(conn)?;
     customers::table
         .filter(customers::customer_reference.eq(new.customer_reference))
         .select(Customer::as_select())
         .first(conn)
 }
 
-pub fn find_by_reference(conn: &mut DbConnection, reference: &str) -> QueryResult<Option<Customer>> {
+pub fn find_by_reference(
+    conn: &mut DbConnection,
+    reference: &str,
+) -> QueryResult<Option<Customer>> {
     customers::table
         .filter(customers::customer_reference.eq(reference))
         .select(Customer::as_select())
@@ -51,7 +56,11 @@ pub fn find_by_email(conn: &mut DbConnection, normalized: &str) -> QueryResult<O
 }
 
 /// True if another customer than `except` uses this email (compared case-insensitively).
-pub fn email_taken(conn: &mut DbConnection, normalized: &str, except: Option<i32>) -> QueryResult<bool> {
+pub fn email_taken(
+    conn: &mut DbConnection,
+    normalized: &str,
+    except: Option<i32>,
+) -> QueryResult<bool> {
     let mut query = customers::table
         .filter(customers::email_normalized.eq(normalized))
         .select(customers::id)
@@ -62,7 +71,16 @@ pub fn email_taken(conn: &mut DbConnection, normalized: &str, except: Option<i32
     Ok(query.first::<i32>(conn).optional()?.is_some())
 }
 
-pub fn update(conn: &mut DbConnection, id: i32, changes: &CustomerChangeset) -> QueryResult<Customer> {
-    diesel::update(customers::table.find(id)).set(changes).execute(conn)?;
-    customers::table.find(id).select(Customer::as_select()).first(conn)
+pub fn update(
+    conn: &mut DbConnection,
+    id: i32,
+    changes: &CustomerChangeset,
+) -> QueryResult<Customer> {
+    diesel::update(customers::table.find(id))
+        .set(changes)
+        .execute(conn)?;
+    customers::table
+        .find(id)
+        .select(Customer::as_select())
+        .first(conn)
 }

@@ -70,7 +70,10 @@ impl From<&Customer> for CustomerAttributes {
 
 /// The resource object; `links.self` echoes the request's query (reference §1.2).
 pub fn customer_resource(customer: &Customer, public_url: &str, query: &QueryParams) -> Resource {
-    let self_link = query.link(format!("{public_url}/{TYPE}/{}", customer.customer_reference));
+    let self_link = query.link(format!(
+        "{public_url}/{TYPE}/{}",
+        customer.customer_reference
+    ));
     Resource::new(
         TYPE,
         customer.customer_reference.clone(),

@@ -49,13 +49,19 @@ pub fn register(
 /// A concurrent registration with the same email loses on the unique index.
 fn email_conflict(err: DieselError) -> ApiError {
     match err {
-        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::Domain(Code::EmailAlreadyUsed),
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            ApiError::Domain(Code::EmailAlreadyUsed)
+        }
         other => other.into(),
     }
 }
 
 /// reference §2.3: any reference but one's own is "not found".
-pub fn get_own(conn: &mut DbConnection, owner: &AuthenticatedCustomer, reference: &str) -> Result<Customer, ApiError> {
+pub fn get_own(
+    conn: &mut DbConnection,
+    owner: &AuthenticatedCustomer,
+    reference: &str,
+) -> Result<Customer, ApiError> {
     if reference != owner.reference {
         return Err(ApiError::Domain(Code::CustomerNotFound));
     }
@@ -72,7 +78,8 @@ pub fn update(
     if reference != owner.reference {
         return Err(ApiError::Domain(Code::UnauthorizedRequest));
     }
-    let customer = repo::find_by_id(conn, owner.customer_id)?.ok_or(ApiError::Domain(Code::CustomerNotFound))?;
+    let customer = repo::find_by_id(conn, owner.customer_id)?
+        .ok_or(ApiError::Domain(Code::CustomerNotFound))?;
     let normalized = changes.email.as_ref().map(|e| e.normalized());
     if let Some(normalized) = &normalized {
         if repo::email_taken(conn, normalized, Some(customer.id))? {
@@ -95,12 +102,20 @@ pub fn update(
 
 /// CONTRACT §3 item 13: the row and its reference stay; personal data goes; every token of
 /// the customer stops working at once.
-pub fn anonymize(conn: &mut DbConnection, owner: &AuthenticatedCustomer, reference: &str) -> Result<(), ApiError> {
+pub fn anonymize(
+    conn: &mut DbConnection,
+    owner: &AuthenticatedCustomer,
+    reference: &str,
+) -> Result<(), ApiError> {
     if reference != owner.reference {
         return Err(ApiError::Domain(Code::UnauthorizedRequest));
     }
     let now = now();
-    let placeholder = format!("{}@{}.invalid", tokens::random_hex(16), tokens::random_hex(8));
+    let placeholder = format!(
+        "{}@{}.invalid",
+        tokens::random_hex(16),
+        tokens::random_hex(8)
+    );
     let changeset = CustomerChangeset {
         email_normalized: Some(placeholder.clone()),
         email: Some(placeholder),

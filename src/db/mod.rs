@@ -65,7 +65,9 @@ impl ManageConnection for Manager {
                 )?;
                 Ok(DbConnection::Sqlite(conn))
             }
-            DatabaseUrl::Postgres(url) => Ok(DbConnection::Pg(PgConnection::establish(url.expose())?)),
+            DatabaseUrl::Postgres(url) => {
+                Ok(DbConnection::Pg(PgConnection::establish(url.expose())?))
+            }
         }
     }
 
@@ -113,7 +115,9 @@ impl Db {
         let mut conn = self.pool.get()?;
         let result = match &mut *conn {
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-            DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            DbConnection::Pg(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
         };
         let applied = result.map_err(|e| DbError::Migration(e.to_string()))?;
         if applied > 0 {
@@ -149,7 +153,10 @@ impl Db {
             let mut conn = pool.get()?;
             let _guard = match &lock {
                 // A poisoned lock only means another writer panicked; the database is intact.
-                Some(lock) => Some(lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner)),
+                Some(lock) => Some(
+                    lock.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner),
+                ),
                 None => None,
             };
             let conn: &mut DbConnection = &mut conn;

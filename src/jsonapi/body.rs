@@ -59,7 +59,8 @@ impl<K: ResourceKind + 'static> FromRequest for JsonApiBody<K> {
             }
             let mut bytes = Vec::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|_| ApiError::MalformedBody("Request body could not be read."))?;
+                let chunk = chunk
+                    .map_err(|_| ApiError::MalformedBody("Request body could not be read."))?;
                 if bytes.len() + chunk.len() > BODY_LIMIT {
                     return Err(ApiError::PayloadTooLarge);
                 }
@@ -70,13 +71,18 @@ impl<K: ResourceKind + 'static> FromRequest for JsonApiBody<K> {
     }
 }
 
-fn parse_document<K>(bytes: &[u8], method: &Method, expected: &'static str) -> Result<JsonApiBody<K>, ApiError> {
+fn parse_document<K>(
+    bytes: &[u8],
+    method: &Method,
+    expected: &'static str,
+) -> Result<JsonApiBody<K>, ApiError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::PostDataInvalid);
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| ApiError::MalformedBody("Request body is not valid UTF-8."))?;
-    let document: Value =
-        serde_json::from_str(text).map_err(|_| ApiError::MalformedBody("Request body is not valid JSON."))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| ApiError::MalformedBody("Request body is not valid UTF-8."))?;
+    let document: Value = serde_json::from_str(text)
+        .map_err(|_| ApiError::MalformedBody("Request body is not valid JSON."))?;
     let Value::Object(mut top) = document else {
         return Err(ApiError::PostDataInvalid);
     };
@@ -86,7 +92,9 @@ fn parse_document<K>(bytes: &[u8], method: &Method, expected: &'static str) -> R
     // CONTRACT §3 item 24: empty or missing type keeps Spryker's 400; another type is a 409.
     match data.get("type") {
         Some(Value::String(kind)) if kind == expected => {}
-        Some(Value::String(kind)) if !kind.is_empty() => return Err(ApiError::TypeConflict { expected }),
+        Some(Value::String(kind)) if !kind.is_empty() => {
+            return Err(ApiError::TypeConflict { expected })
+        }
         _ => return Err(ApiError::InvalidType),
     }
     let id = match data.remove("id") {
@@ -127,17 +135,27 @@ mod tests {
             ("", |e| matches!(e, ApiError::PostDataInvalid)),
             ("[]", |e| matches!(e, ApiError::PostDataInvalid)),
             ("{\"data\":[]}", |e| matches!(e, ApiError::PostDataInvalid)),
-            ("{\"data\":{\"type\":\"customers\"}}", |e| matches!(e, ApiError::PostDataInvalid)),
-            ("{\"data\":{\"attributes\":{}}}", |e| matches!(e, ApiError::InvalidType)),
-            ("{\"data\":{\"type\":\"\",\"attributes\":{}}}", |e| matches!(e, ApiError::InvalidType)),
-            ("{\"data\":{\"type\":\"addresses\",\"attributes\":{}}}", |e| {
-                matches!(e, ApiError::TypeConflict { .. })
+            ("{\"data\":{\"type\":\"customers\"}}", |e| {
+                matches!(e, ApiError::PostDataInvalid)
             }),
-            ("{\"data\":{\"type\":\"customers\",\"id\":\"x\",\"attributes\":{}}}", |e| {
-                matches!(e, ApiError::ClientGeneratedId)
+            ("{\"data\":{\"attributes\":{}}}", |e| {
+                matches!(e, ApiError::InvalidType)
             }),
+            ("{\"data\":{\"type\":\"\",\"attributes\":{}}}", |e| {
+                matches!(e, ApiError::InvalidType)
+            }),
+            (
+                "{\"data\":{\"type\":\"addresses\",\"attributes\":{}}}",
+                |e| matches!(e, ApiError::TypeConflict { .. }),
+            ),
+            (
+                "{\"data\":{\"type\":\"customers\",\"id\":\"x\",\"attributes\":{}}}",
+                |e| matches!(e, ApiError::ClientGeneratedId),
+            ),
             ("{\"data\":", |e| matches!(e, ApiError::MalformedBody(_))),
-            ("{\"data\":{}} trailing", |e| matches!(e, ApiError::MalformedBody(_))),
+            ("{\"data\":{}} trailing", |e| {
+                matches!(e, ApiError::MalformedBody(_))
+            }),
         ];
         for (body, expected) in cases {
             let err = parse(body, Method::POST).expect_err(body);
@@ -148,7 +166,10 @@ mod tests {
     #[test]
     fn deep_nesting_is_a_400_not_a_crash() {
         let body = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-        assert!(matches!(parse(&body, Method::POST), Err(ApiError::MalformedBody(_))));
+        assert!(matches!(
+            parse(&body, Method::POST),
+            Err(ApiError::MalformedBody(_))
+        ));
     }
 
     #[test]

@@ -50,7 +50,12 @@ pub struct Resource {
 
 impl Resource {
     /// `attributes` must serialize to a JSON object (every `*Attributes` struct does).
-    pub fn new(kind: &'static str, id: String, attributes: &impl Serialize, self_link: String) -> Self {
+    pub fn new(
+        kind: &'static str,
+        id: String,
+        attributes: &impl Serialize,
+        self_link: String,
+    ) -> Self {
         let attributes = match serde_json::to_value(attributes) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
@@ -67,7 +72,8 @@ impl Resource {
     /// Keeps only the attributes named by `fields[<type>]`, if the client sent it.
     fn apply_fields(&mut self, query: &QueryParams) {
         if let Some(fields) = query.fields_for(self.kind) {
-            self.attributes.retain(|name, _| fields.iter().any(|f| f == name));
+            self.attributes
+                .retain(|name, _| fields.iter().any(|f| f == name));
             if let Some(relationships) = self.relationships.as_mut() {
                 relationships.retain(|name, _| fields.iter().any(|f| f == name));
                 if relationships.is_empty() {

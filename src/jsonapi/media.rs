@@ -27,7 +27,9 @@ pub async fn negotiate(
             return Ok(req.error_response(err).map_into_right_body());
         }
     }
-    next.call(req).await.map(ServiceResponse::map_into_left_body)
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 fn check_request(req: &ServiceRequest) -> Result<(), ApiError> {
@@ -49,7 +51,9 @@ fn check_request(req: &ServiceRequest) -> Result<(), ApiError> {
         }
     }
     // reference §1.9: a request cannot be both a guest's and a logged-in customer's.
-    if headers.contains_key(header::AUTHORIZATION) && headers.contains_key("x-anonymous-customer-unique-id") {
+    if headers.contains_key(header::AUTHORIZATION)
+        && headers.contains_key("x-anonymous-customer-unique-id")
+    {
         return Err(ApiError::Domain(Code::SimultaneousAuthentication));
     }
     Ok(())
@@ -134,11 +138,19 @@ mod tests {
     #[test]
     fn content_type_rules_follow_json_api() {
         assert!(is_acceptable_body_type("application/vnd.api+json"));
-        assert!(is_acceptable_body_type("application/vnd.api+json; profile=\"https://x/p\""));
+        assert!(is_acceptable_body_type(
+            "application/vnd.api+json; profile=\"https://x/p\""
+        ));
         assert!(is_acceptable_body_type("application/json; charset=UTF-8"));
-        assert!(!is_acceptable_body_type("application/vnd.api+json; charset=utf-8"));
-        assert!(!is_acceptable_body_type("application/vnd.api+json; version=1"));
-        assert!(!is_acceptable_body_type("application/vnd.api+json; ext=\"https://x/e\""));
+        assert!(!is_acceptable_body_type(
+            "application/vnd.api+json; charset=utf-8"
+        ));
+        assert!(!is_acceptable_body_type(
+            "application/vnd.api+json; version=1"
+        ));
+        assert!(!is_acceptable_body_type(
+            "application/vnd.api+json; ext=\"https://x/e\""
+        ));
         assert!(!is_acceptable_body_type("text/plain"));
     }
 }

@@ -2,16 +2,16 @@
 //! framework-level answers (404, 405, error documents for everything actix answers on its own).
 
 mod body;
-pub mod openapi;
 mod document;
 mod media;
+pub mod openapi;
 mod query;
 mod routing;
 
 pub use body::{JsonApiBody, ResourceKind, BODY_LIMIT};
 pub use document::{
-    json_api_response, Document, ErrorDocument, ErrorObject, ErrorSource, Identifier, Links, Relationship,
-    Resource,
+    json_api_response, Document, ErrorDocument, ErrorObject, ErrorSource, Identifier, Links,
+    Relationship, Resource,
 };
 pub use media::{negotiate, MEDIA_TYPE};
 pub use query::{Page, QueryParams, QuerySpec, SortField};

@@ -47,19 +47,25 @@ pub struct QueryParams {
 
 impl QueryParams {
     pub fn parse(raw: &str, spec: &QuerySpec) -> Result<Self, ApiError> {
-        let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes())
+            .into_owned()
+            .collect();
         let mut out = QueryParams::default();
         let mut seen: Vec<&str> = Vec::new();
         let (mut offset, mut limit) = (None, None);
         for (name, value) in &pairs {
             if seen.contains(&name.as_str()) {
-                return Err(ApiError::query(name, format!("Parameter `{name}` is given more than once.")));
+                return Err(ApiError::query(
+                    name,
+                    format!("Parameter `{name}` is given more than once."),
+                ));
             }
             seen.push(name);
             if name == "include" {
                 out.include = Some(parse_include(value, spec)?);
             } else if let Some(kind) = bracketed(name, "fields") {
-                out.fields.push((kind.to_owned(), parse_fields(name, kind, value, spec)?));
+                out.fields
+                    .push((kind.to_owned(), parse_fields(name, kind, value, spec)?));
             } else if name == "sort" {
                 out.sort = parse_sort(value, spec)?;
             } else if name == "page[offset]" {
@@ -69,15 +75,26 @@ impl QueryParams {
             } else if bracketed(name, "page").is_some() {
                 return Err(ApiError::query(name, "Pagination parameters are invalid."));
             } else if bracketed(name, "filter").is_some() {
-                return Err(ApiError::query(name, "Filtering by this field is not supported."));
+                return Err(ApiError::query(
+                    name,
+                    "Filtering by this field is not supported.",
+                ));
             } else {
-                return Err(ApiError::query(name, format!("Unknown query parameter `{name}`.")));
+                return Err(ApiError::query(
+                    name,
+                    format!("Unknown query parameter `{name}`."),
+                ));
             }
         }
         out.page = match (offset, limit) {
             (None, None) => None,
             // reference §1.4: an offset without a limit is invalid.
-            (Some(_), None) => return Err(ApiError::query("page[limit]", "Pagination parameters are invalid.")),
+            (Some(_), None) => {
+                return Err(ApiError::query(
+                    "page[limit]",
+                    "Pagination parameters are invalid.",
+                ))
+            }
             (offset, Some(limit)) => Some(Page {
                 offset: offset.unwrap_or(0),
                 limit,
@@ -95,11 +112,16 @@ impl QueryParams {
     }
 
     pub fn includes(&self, path: &str) -> bool {
-        self.include.as_ref().is_some_and(|paths| paths.iter().any(|p| p == path))
+        self.include
+            .as_ref()
+            .is_some_and(|paths| paths.iter().any(|p| p == path))
     }
 
     pub fn fields_for(&self, kind: &str) -> Option<&[String]> {
-        self.fields.iter().find(|(k, _)| k == kind).map(|(_, f)| f.as_slice())
+        self.fields
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, f)| f.as_slice())
     }
 
     pub fn sort(&self) -> &[SortField] {
@@ -127,12 +149,17 @@ impl QueryParams {
 }
 
 fn bracketed<'a>(name: &'a str, family: &str) -> Option<&'a str> {
-    name.strip_prefix(family)?.strip_prefix('[')?.strip_suffix(']')
+    name.strip_prefix(family)?
+        .strip_prefix('[')?
+        .strip_suffix(']')
 }
 
 fn parse_include(value: &str, spec: &QuerySpec) -> Result<Vec<String>, ApiError> {
     if spec.include.is_empty() {
-        return Err(ApiError::query("include", "This endpoint does not support the include parameter."));
+        return Err(ApiError::query(
+            "include",
+            "This endpoint does not support the include parameter.",
+        ));
     }
     if value.is_empty() {
         return Ok(Vec::new());
@@ -143,15 +170,26 @@ fn parse_include(value: &str, spec: &QuerySpec) -> Result<Vec<String>, ApiError>
             if spec.include.contains(&path) {
                 Ok(path.to_owned())
             } else {
-                Err(ApiError::query("include", format!("Relationship `{path}` cannot be included.")))
+                Err(ApiError::query(
+                    "include",
+                    format!("Relationship `{path}` cannot be included."),
+                ))
             }
         })
         .collect()
 }
 
-fn parse_fields(name: &str, kind: &str, value: &str, spec: &QuerySpec) -> Result<Vec<String>, ApiError> {
+fn parse_fields(
+    name: &str,
+    kind: &str,
+    value: &str,
+    spec: &QuerySpec,
+) -> Result<Vec<String>, ApiError> {
     let Some((_, known)) = spec.fields.iter().find(|(k, _)| *k == kind) else {
-        return Err(ApiError::query(name, format!("Resource type `{kind}` is not part of this response.")));
+        return Err(ApiError::query(
+            name,
+            format!("Resource type `{kind}` is not part of this response."),
+        ));
     };
     if value.is_empty() {
         return Ok(Vec::new());
@@ -162,7 +200,10 @@ fn parse_fields(name: &str, kind: &str, value: &str, spec: &QuerySpec) -> Result
             if known.contains(&field) {
                 Ok(field.to_owned())
             } else {
-                Err(ApiError::query(name, format!("`{field}` is not a field of `{kind}`.")))
+                Err(ApiError::query(
+                    name,
+                    format!("`{field}` is not a field of `{kind}`."),
+                ))
             }
         })
         .collect()
@@ -170,7 +211,10 @@ fn parse_fields(name: &str, kind: &str, value: &str, spec: &QuerySpec) -> Result
 
 fn parse_sort(value: &str, spec: &QuerySpec) -> Result<Vec<SortField>, ApiError> {
     if spec.sort.is_empty() {
-        return Err(ApiError::query("sort", "This endpoint does not support sorting."));
+        return Err(ApiError::query(
+            "sort",
+            "This endpoint does not support sorting.",
+        ));
     }
     value
         .split(',')
@@ -185,7 +229,10 @@ fn parse_sort(value: &str, spec: &QuerySpec) -> Result<Vec<SortField>, ApiError>
                     descending,
                 })
             } else {
-                Err(ApiError::query("sort", format!("Sorting by `{item}` is not supported.")))
+                Err(ApiError::query(
+                    "sort",
+                    format!("Sorting by `{item}` is not supported."),
+                ))
             }
         })
         .collect()
@@ -204,7 +251,10 @@ mod tests {
 
     const SPEC: QuerySpec = QuerySpec {
         include: &["addresses"],
-        fields: &[("customers", &["firstName", "email"]), ("addresses", &["city"])],
+        fields: &[
+            ("customers", &["firstName", "email"]),
+            ("addresses", &["city"]),
+        ],
         sort: &[],
     };
 
@@ -228,7 +278,10 @@ mod tests {
     fn unsupported_or_malformed_parameters_name_themselves() {
         assert_eq!(parameter_of("include=wishlists"), "include");
         assert_eq!(parameter_of("sort=firstName"), "sort");
-        assert_eq!(parameter_of("fields[customers]=password"), "fields[customers]");
+        assert_eq!(
+            parameter_of("fields[customers]=password"),
+            "fields[customers]"
+        );
         assert_eq!(parameter_of("fields[orders]=id"), "fields[orders]");
         assert_eq!(parameter_of("page[limit]=0"), "page[limit]");
         assert_eq!(parameter_of("page[limit]=abc"), "page[limit]");
@@ -237,7 +290,10 @@ mod tests {
         assert_eq!(parameter_of("filter[email]=x"), "filter[email]");
         assert_eq!(parameter_of("foo=1"), "foo");
         assert_eq!(parameter_of("fooBar=1"), "fooBar");
-        assert_eq!(parameter_of("include=addresses&include=addresses"), "include");
+        assert_eq!(
+            parameter_of("include=addresses&include=addresses"),
+            "include"
+        );
     }
 
     #[test]

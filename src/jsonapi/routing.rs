@@ -24,9 +24,16 @@ pub fn method_not_allowed(
     allowed: &'static [&'static str],
 ) -> impl Fn(HttpRequest) -> std::future::Ready<HttpResponse> + Clone + 'static {
     move |req: HttpRequest| {
-        let allow = allowed.iter().copied().chain(["OPTIONS"]).collect::<Vec<_>>().join(", ");
+        let allow = allowed
+            .iter()
+            .copied()
+            .chain(["OPTIONS"])
+            .collect::<Vec<_>>()
+            .join(", ");
         let response = if req.method() == Method::OPTIONS {
-            HttpResponse::NoContent().insert_header((header::ALLOW, allow)).finish()
+            HttpResponse::NoContent()
+                .insert_header((header::ALLOW, allow))
+                .finish()
         } else {
             let status = StatusCode::METHOD_NOT_ALLOWED;
             let mut response = ErrorDocument::for_status(status).into_response(status);
@@ -53,13 +60,17 @@ pub fn error_documents<B: 'static>() -> ErrorHandlers<B> {
         }
         let status = res.status();
         let (req, original) = res.into_parts();
-        let mut replacement: HttpResponse<BoxBody> = ErrorDocument::for_status(status).into_response(status);
+        let mut replacement: HttpResponse<BoxBody> =
+            ErrorDocument::for_status(status).into_response(status);
         for (name, value) in original.headers() {
             if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-                replacement.headers_mut().insert(name.clone(), value.clone());
+                replacement
+                    .headers_mut()
+                    .insert(name.clone(), value.clone());
             }
         }
-        let res: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, replacement).map_into_right_body();
+        let res: ServiceResponse<EitherBody<B>> =
+            ServiceResponse::new(req, replacement).map_into_right_body();
         Ok(ErrorHandlerResponse::Response(res))
     })
 }

@@ -20,6 +20,8 @@ pub const PASSWORD: &str = "Kx9!vTq2#mWz";
 
 pub struct TestApp {
     pub address: String,
+    /// The app's own database, for asserting on rows.
+    pub database_url: String,
     pub client: reqwest::Client,
     handle: actix_web::dev::ServerHandle,
     _database: TestDatabase,
@@ -36,7 +38,9 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let TestDatabase::Postgres { admin_url, name } = self {
             if let Ok(mut conn) = PgConnection::establish(admin_url) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+                let _ =
+                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute(&mut conn);
             }
         }
     }
@@ -99,7 +103,10 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
-    env.insert("GLUE_JWT_KEY_FILE".into(), key_file("server").display().to_string());
+    env.insert(
+        "GLUE_JWT_KEY_FILE".into(),
+        key_file("server").display().to_string(),
+    );
     for (k, v) in overrides {
         env.insert((*k).to_owned(), (*v).to_owned());
     }
@@ -118,9 +125,13 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
             }
         });
     });
-    let (port, handle) = rx.recv().expect("server thread").expect("application starts");
+    let (port, handle) = rx
+        .recv()
+        .expect("server thread")
+        .expect("application starts");
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
+        database_url: env["DATABASE_URL"].clone(),
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -174,11 +185,24 @@ impl TestResponse {
     #[track_caller]
     pub fn assert_error(&self, status: u16, code: Option<&str>) {
         assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
-        assert!(self.header("content-type").is_some_and(|ct| ct == JSON_API), "{:?}", self.headers);
-        assert!(self.body.get("data").is_none(), "errors and data never coexist");
+        assert!(
+            self.header("content-type").is_some_and(|ct| ct == JSON_API),
+            "{:?}",
+            self.headers
+        );
+        assert!(
+            self.body.get("data").is_none(),
+            "errors and data never coexist"
+        );
         let errors = self.body["errors"].as_array().expect("errors array");
         assert!(!errors.is_empty());
-        assert!(errors.iter().any(|e| e["status"] == json!(status.to_string())), "{}", self.text);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["status"] == json!(status.to_string())),
+            "{}",
+            self.text
+        );
         if let Some(code) = code {
             assert_eq!(self.error("code"), json!(code), "body: {}", self.text);
         }
@@ -199,8 +223,14 @@ fn schema() -> &'static jsonschema::Validator {
 /// `data`).
 #[track_caller]
 pub fn assert_valid_json_api(body: &Value) {
-    let errors: Vec<String> = schema().iter_errors(body).map(|e| format!("{e} at {}", e.instance_path)).collect();
-    assert!(errors.is_empty(), "not a valid JSON:API document: {errors:?}\n{body:#}");
+    let errors: Vec<String> = schema()
+        .iter_errors(body)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "not a valid JSON:API document: {errors:?}\n{body:#}"
+    );
     assert!(!(body.get("data").is_some() && body.get("errors").is_some()));
     assert!(!(body.get("included").is_some() && body.get("data").is_none()));
     assert_eq!(body["jsonapi"]["version"], json!("1.1"));
@@ -238,7 +268,11 @@ impl Request<'_> {
 
     pub async fn send(self) -> TestResponse {
         let _ = self.app;
-        let response = self.builder.send().await.expect("request reaches the server");
+        let response = self
+            .builder
+            .send()
+            .await
+            .expect("request reaches the server");
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.expect("body");
@@ -255,11 +289,21 @@ impl Request<'_> {
             assert_valid_json_api(&body);
         }
         if status.is_client_error() || status.is_server_error() {
-            assert!(is_json_api || headers.get("content-type").is_some_and(|v| v == "application/json"),
-                "error response without a JSON body: {status} {text}");
+            assert!(
+                is_json_api
+                    || headers
+                        .get("content-type")
+                        .is_some_and(|v| v == "application/json"),
+                "error response without a JSON body: {status} {text}"
+            );
         }
         assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "a 500: {text}");
-        TestResponse { status, headers, text, body }
+        TestResponse {
+            status,
+            headers,
+            text,
+            body,
+        }
     }
 }
 
@@ -276,8 +320,33 @@ impl TestApp {
     pub fn request(&self, method: Method, path: &str) -> Request<'_> {
         Request {
             app: self,
-            builder: self.client.request(method, format!("{}{path}", self.address)),
+            builder: self
+                .client
+                .request(method, format!("{}{path}", self.address)),
         }
+    }
+
+    /// A connection pool on the app's database, to check what a request changed.
+    pub fn db(&self) -> glue_customers::db::Db {
+        let url = glue_customers::settings::DatabaseUrl::parse(&self.database_url).expect("url");
+        glue_customers::db::Db::connect(&url, 1).expect("connect to the test database")
+    }
+
+    /// The customer row behind a reference, read straight from the database.
+    pub async fn customer_row(
+        &self,
+        reference: &str,
+    ) -> glue_customers::customers::model::Customer {
+        let reference = reference.to_owned();
+        self.db()
+            .read(move |conn| {
+                Ok(glue_customers::customers::repo::find_by_reference(
+                    conn, &reference,
+                )?)
+            })
+            .await
+            .expect("query")
+            .expect("customer row exists")
     }
 
     pub fn get(&self, path: &str) -> Request<'_> {
@@ -297,9 +366,12 @@ impl TestApp {
     }
 
     pub async fn register_with(&self, attributes: Value) -> TestResponse {
-        self.post("/customers", &json!({"data": {"type": "customers", "attributes": attributes}}))
-            .send()
-            .await
+        self.post(
+            "/customers",
+            &json!({"data": {"type": "customers", "attributes": attributes}}),
+        )
+        .send()
+        .await
     }
 
     /// Registers `email` with valid attributes; returns the customerReference.
@@ -329,8 +401,14 @@ impl TestApp {
             reference,
             email,
             password: PASSWORD.to_owned(),
-            access_token: attributes["accessToken"].as_str().expect("access token").to_owned(),
-            refresh_token: attributes["refreshToken"].as_str().expect("refresh token").to_owned(),
+            access_token: attributes["accessToken"]
+                .as_str()
+                .expect("access token")
+                .to_owned(),
+            refresh_token: attributes["refreshToken"]
+                .as_str()
+                .expect("refresh token")
+                .to_owned(),
         }
     }
 }

@@ -3,4 +3,8 @@
 
 mod helpers;
 
+mod auth;
 mod customers;
+mod jsonapi;
+mod openapi;
+mod registration;

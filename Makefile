@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+.PHONY: run test test-sqlite test-postgres lint bench openapi migrate
+
+# Starts the service on SQLite (var/glue.db, created and migrated on first start).
+run:
+	GLUE_LOG_FORMAT=$${GLUE_LOG_FORMAT:-text} cargo run --bin glue-customers -- serve
+
+# The whole suite on SQLite; the API suite again on PostgreSQL when TEST_DATABASE_URL is set.
+test: test-sqlite test-postgres
+
+test-sqlite:
+	TEST_DATABASE_URL= cargo test --all-targets
+
+test-postgres:
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "API suite on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		cargo test --test api; \
+	else \
+		echo "TEST_DATABASE_URL not set: skipping the PostgreSQL run"; \
+	fi
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+
+# Throughput and memory on a release build (installs wrk if missing).
+bench:
+	bash bench/run.sh
+
+# Rewrites openapi/openapi.json from the handlers' annotations.
+openapi:
+	cargo run -q --bin glue-customers -- openapi > openapi/openapi.json
+
+migrate:
+	cargo run --bin glue-customers -- migrate

@@ -1,0 +1,108 @@
+//! The OpenAPI document stays true to the code: the committed file is what the annotations
+//! generate, the server serves it, and its paths and methods are exactly the routes.
+
+use std::collections::BTreeSet;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+fn committed() -> Value {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .expect("openapi/openapi.json exists");
+    serde_json::from_str(&text).expect("committed document is JSON")
+}
+
+#[test]
+fn committed_document_matches_the_code() {
+    let generated = glue_customers::openapi::document_json().expect("generate");
+    let committed_text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .expect("openapi/openapi.json exists");
+    assert!(
+        generated == committed_text,
+        "openapi/openapi.json is stale: run `make openapi` and commit the result"
+    );
+    assert_eq!(committed()["openapi"], "3.1.0");
+}
+
+#[tokio::test]
+async fn server_serves_the_committed_document_and_an_offline_docs_page() {
+    let app = spawn_app().await;
+    let served: Value = app
+        .client
+        .get(format!("{}/openapi.json", app.address))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(served, committed());
+
+    let redirect = app.get("/docs").send().await;
+    assert!(redirect.status.is_redirection(), "{}", redirect.status);
+    let page = app
+        .client
+        .get(format!("{}/docs/", app.address))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("swagger-ui"), "{html}");
+    // Nothing from a CDN: every script and stylesheet is served by us.
+    for needle in [
+        "src=\"http",
+        "href=\"http",
+        "//cdn",
+        "unpkg.com",
+        "jsdelivr",
+    ] {
+        assert!(!html.contains(needle), "docs page loads {needle}");
+    }
+    let init = app
+        .client
+        .get(format!("{}/docs/swagger-initializer.js", app.address))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(init.status(), StatusCode::OK);
+    assert!(init.text().await.expect("js").contains("/openapi.json"));
+}
+
+/// For every documented path, the server's `Allow` (from a 405) lists exactly the documented
+/// methods: an undocumented route or a documented route that does not exist both fail here.
+#[tokio::test]
+async fn documented_methods_are_exactly_the_routed_methods() {
+    let app = spawn_app().await;
+    let document = committed();
+    let paths = document["paths"].as_object().expect("paths");
+    assert!(!paths.is_empty());
+    for (path, item) in paths {
+        let documented: BTreeSet<String> = item
+            .as_object()
+            .expect("path item")
+            .keys()
+            .filter(|k| ["get", "post", "patch", "delete", "put"].contains(&k.as_str()))
+            .map(|k| k.to_uppercase())
+            .collect();
+        let concrete = path.replace('{', "").replace('}', "");
+        let response = app.request(Method::PUT, &concrete).send().await;
+        assert_eq!(
+            response.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "PUT {concrete}"
+        );
+        let allowed: BTreeSet<String> = response
+            .header("allow")
+            .expect("Allow header")
+            .split(',')
+            .map(|m| m.trim().to_owned())
+            .filter(|m| m != "OPTIONS")
+            .collect();
+        assert_eq!(allowed, documented, "{path}");
+    }
+}
