@@ -5,8 +5,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use serde::Deserialize;
-
 /// Every setting the service reads. Environment variable names are in [`ENV_KEYS`].
 #[derive(Clone)]
 pub struct Settings {
@@ -191,14 +189,8 @@ pub const ENV_KEYS: &[&str] = &[
     "GLUE_PASSWORD_DENY_COMMON",
 ];
 
-/// The config file: the same keys as the environment, lower-cased without the `GLUE_` prefix
-/// (`database_url`, `listen`, `bcrypt_cost`, ...).
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileSettings {
-    #[serde(flatten)]
-    values: HashMap<String, toml::Value>,
-}
+// The config file holds the same keys as the environment, lower-cased without the `GLUE_`
+// prefix (`database_url`, `listen`, `bcrypt_cost`, ...); unknown keys are refused.
 
 impl Settings {
     /// Defaults, then the file named by `GLUE_CONFIG_FILE` (if set), then the process environment.
@@ -330,9 +322,9 @@ fn read_file(path: &str) -> Result<HashMap<String, String>, SettingsError> {
         reason,
     };
     let text = std::fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
-    let parsed: FileSettings = toml::from_str(&text).map_err(|e| file_error(e.to_string()))?;
+    let parsed: toml::Table = toml::from_str(&text).map_err(|e| file_error(e.to_string()))?;
     let mut out = HashMap::new();
-    for (key, value) in parsed.values {
+    for (key, value) in parsed {
         let env_key = if key == "database_url" {
             "DATABASE_URL".to_owned()
         } else {

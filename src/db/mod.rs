@@ -151,14 +151,11 @@ impl Db {
         let lock = self.write_lock.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
-            let _guard = match &lock {
-                // A poisoned lock only means another writer panicked; the database is intact.
-                Some(lock) => Some(
-                    lock.lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner),
-                ),
-                None => None,
-            };
+            // A poisoned lock only means another writer panicked; the database is intact.
+            let _guard = lock.as_ref().map(|lock| {
+                lock.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            });
             let conn: &mut DbConnection = &mut conn;
             conn.transaction(f)
         })

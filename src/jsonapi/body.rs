@@ -131,7 +131,8 @@ mod tests {
 
     #[test]
     fn shape_errors_follow_spryker_and_json_api() {
-        let cases: &[(&str, fn(&ApiError) -> bool)] = &[
+        type Case = (&'static str, fn(&ApiError) -> bool);
+        let cases: &[Case] = &[
             ("", |e| matches!(e, ApiError::PostDataInvalid)),
             ("[]", |e| matches!(e, ApiError::PostDataInvalid)),
             ("{\"data\":[]}", |e| matches!(e, ApiError::PostDataInvalid)),

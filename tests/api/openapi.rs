@@ -89,7 +89,7 @@ async fn documented_methods_are_exactly_the_routed_methods() {
             .filter(|k| ["get", "post", "patch", "delete", "put"].contains(&k.as_str()))
             .map(|k| k.to_uppercase())
             .collect();
-        let concrete = path.replace('{', "").replace('}', "");
+        let concrete = path.replace(['{', '}'], "");
         let response = app.request(Method::PUT, &concrete).send().await;
         assert_eq!(
             response.status,
