@@ -85,6 +85,11 @@ impl<'a> Validator<'a> {
         (self.violations.len() == before).then(|| text.map(str::to_owned))
     }
 
+    /// The raw string value of a field, if it is one.
+    pub fn string(&self, field: &str) -> Option<&'a str> {
+        self.attributes.get(field).and_then(Value::as_str)
+    }
+
     /// Symfony `IsTrue` (null passes, as in Spryker: the controller then answers `413`).
     pub fn required_true(&mut self, field: &str) -> Option<Option<bool>> {
         match self.attributes.get(field) {

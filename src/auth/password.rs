@@ -18,8 +18,13 @@ const CHARACTER_CLASSES: &str = "Your password must include at least one upperca
      one number, and one special character from the following list: !@#$%^&*()_-+=[]{}|;:<>.,/?\\~.";
 
 pub fn hash(password: &str, cost: u32) -> Result<String, ApiError> {
-    // The policy refuses > 72 bytes before we get here; non_truncating_hash makes sure.
-    bcrypt::non_truncating_hash(password, cost).map_err(ApiError::internal)
+    // The policy refuses > 72 bytes before we get here; this makes sure nothing is truncated.
+    // (bcrypt's `non_truncating_hash` counts a terminating NUL and so refuses exactly 72 bytes,
+    // which bcrypt itself reads in full.)
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::internal("password longer than 72 bytes reached hashing"));
+    }
+    bcrypt::hash(password, cost).map_err(ApiError::internal)
 }
 
 /// [`hash`] on the blocking pool: bcrypt must never run on the async executor.
@@ -149,8 +154,12 @@ mod tests {
 
     #[test]
     fn hashes_do_not_truncate() {
-        let long = "a".repeat(73);
-        assert!(hash(&long, 4).is_err());
+        assert!(hash(&"a".repeat(73), 4).is_err());
+        let exactly_72 = format!("Aa1!{}", "€a".repeat(17));
+        assert_eq!(exactly_72.len(), 72);
+        let h = hash(&exactly_72, 4).expect("72 bytes hash");
+        assert!(verify(&exactly_72, Some(&h), 4));
+        assert!(!verify(&exactly_72[..71], Some(&h), 4));
         let h = hash("Kx9!vTq2#mWz", 4).expect("hash");
         assert!(verify("Kx9!vTq2#mWz", Some(&h), 4));
         assert!(!verify("Kx9!vTq2#mWZ", Some(&h), 4));

@@ -141,11 +141,12 @@ fn new_password(
     } else {
         v.optional(field, &rules)
     };
-    if let Some(Some(pw)) = &value {
-        if let Some(message) = password::character_class_violation(pw, policy) {
-            v.violation(field, message);
-            return None;
-        }
+    // Symfony checks every constraint of a field (reference §1.6): the character classes are
+    // reported even when the length already failed. An empty string is NotBlank's business.
+    let text = v.string(field).filter(|s| !s.is_empty());
+    if let Some(message) = text.and_then(|pw| password::character_class_violation(pw, policy)) {
+        v.violation(field, message);
+        return None;
     }
     value
 }

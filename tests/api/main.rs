@@ -7,4 +7,5 @@ mod auth;
 mod customers;
 mod jsonapi;
 mod openapi;
+mod operations;
 mod registration;
