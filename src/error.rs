@@ -142,8 +142,9 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("malformed request body: {0}")]
     MalformedBody(&'static str),
+    /// `pointer` names the member that is wrong: `/data/type`, or `/data` when it is missing.
     #[error("Invalid type.")]
-    InvalidType,
+    InvalidType { pointer: &'static str },
     #[error("type conflict")]
     TypeConflict { expected: &'static str },
     #[error("id conflict")]
@@ -211,8 +212,8 @@ impl ApiError {
                 "Request body is larger than 1 MiB.",
             )],
             Self::MalformedBody(detail) => vec![plain(StatusCode::BAD_REQUEST, detail)],
-            Self::InvalidType => vec![plain(StatusCode::BAD_REQUEST, "Invalid type.")
-                .with_source(ErrorSource::Pointer("/data/type".to_owned()))],
+            Self::InvalidType { pointer } => vec![plain(StatusCode::BAD_REQUEST, "Invalid type.")
+                .with_source(ErrorSource::Pointer((*pointer).to_owned()))],
             Self::TypeConflict { expected } => vec![plain(
                 StatusCode::CONFLICT,
                 &format!("Resource type does not match this endpoint; expected `{expected}`."),

@@ -22,7 +22,9 @@ pub fn hash(password: &str, cost: u32) -> Result<String, ApiError> {
     // (bcrypt's `non_truncating_hash` counts a terminating NUL and so refuses exactly 72 bytes,
     // which bcrypt itself reads in full.)
     if password.len() > MAX_PASSWORD_BYTES {
-        return Err(ApiError::internal("password longer than 72 bytes reached hashing"));
+        return Err(ApiError::internal(
+            "password longer than 72 bytes reached hashing",
+        ));
     }
     bcrypt::hash(password, cost).map_err(ApiError::internal)
 }

@@ -95,7 +95,13 @@ fn parse_document<K>(
         Some(Value::String(kind)) if !kind.is_empty() => {
             return Err(ApiError::TypeConflict { expected })
         }
-        _ => return Err(ApiError::InvalidType),
+        // A JSON:API pointer must name a member that exists (CONTRACT §3 item 2).
+        Some(_) => {
+            return Err(ApiError::InvalidType {
+                pointer: "/data/type",
+            })
+        }
+        None => return Err(ApiError::InvalidType { pointer: "/data" }),
     }
     let id = match data.remove("id") {
         None | Some(Value::Null) => None,
@@ -140,10 +146,10 @@ mod tests {
                 matches!(e, ApiError::PostDataInvalid)
             }),
             ("{\"data\":{\"attributes\":{}}}", |e| {
-                matches!(e, ApiError::InvalidType)
+                matches!(e, ApiError::InvalidType { .. })
             }),
             ("{\"data\":{\"type\":\"\",\"attributes\":{}}}", |e| {
-                matches!(e, ApiError::InvalidType)
+                matches!(e, ApiError::InvalidType { .. })
             }),
             (
                 "{\"data\":{\"type\":\"addresses\",\"attributes\":{}}}",

@@ -155,14 +155,15 @@ fn bracketed<'a>(name: &'a str, family: &str) -> Option<&'a str> {
 }
 
 fn parse_include(value: &str, spec: &QuerySpec) -> Result<Vec<String>, ApiError> {
+    // An empty value asks for nothing, which every endpoint can honour (CONTRACT §3 item 23).
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
     if spec.include.is_empty() {
         return Err(ApiError::query(
             "include",
             "This endpoint does not support the include parameter.",
         ));
-    }
-    if value.is_empty() {
-        return Ok(Vec::new());
     }
     value
         .split(',')

@@ -1183,3 +1183,48 @@ async fn anonymizing_ends_every_token_and_login_but_keeps_the_reference_taken() 
         json!(new_reference)
     );
 }
+
+/// CONTRACT §3 item 8: a hash of a lower cost than configured is replaced at the next
+/// successful login (a second server on the same database runs with a higher cost).
+#[tokio::test]
+async fn a_login_rehashes_a_password_stored_with_a_lower_cost() {
+    let cheap = spawn_app().await;
+    let customer = cheap.customer().await;
+    let before = cheap
+        .customer_row(&customer.reference)
+        .await
+        .password_hash
+        .expect("hash");
+    assert!(before.starts_with("$2b$04$"), "{before}");
+
+    let database_url = cheap.database_url.clone();
+    let dearer = spawn_app_with(&[
+        ("DATABASE_URL", database_url.as_str()),
+        ("GLUE_BCRYPT_COST", "5"),
+    ])
+    .await;
+    let wrong = dearer.login(&customer.email, "Wrong-Password-1!").await;
+    wrong.assert_error(401, Some("003"));
+    let unchanged = dearer
+        .customer_row(&customer.reference)
+        .await
+        .password_hash
+        .expect("hash");
+    assert_eq!(unchanged, before, "a failed login changes nothing");
+
+    let login = dearer.login(&customer.email, &customer.password).await;
+    assert_eq!(login.status, StatusCode::CREATED, "{}", login.text);
+    let after = dearer
+        .customer_row(&customer.reference)
+        .await
+        .password_hash
+        .expect("hash");
+    assert!(after.starts_with("$2b$05$"), "{after}");
+    assert_eq!(
+        dearer
+            .login(&customer.email, &customer.password)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+}

@@ -63,24 +63,44 @@ async fn start_binary(cost: &str) -> Server {
         assert!(Instant::now() < deadline, "the binary did not start");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    Server { child, address, dir }
+    Server {
+        child,
+        address,
+        dir,
+    }
 }
 
-fn register_request(client: &reqwest::Client, address: &str, email: &str) -> reqwest::RequestBuilder {
+fn register_request(
+    client: &reqwest::Client,
+    address: &str,
+    email: &str,
+) -> reqwest::RequestBuilder {
     client
         .post(format!("{address}/customers"))
         .header("content-type", "application/vnd.api+json")
-        .body(json!({"data": {"type": "customers", "attributes": registration(email, PASSWORD)}}).to_string())
+        .body(
+            json!({"data": {"type": "customers", "attributes": registration(email, PASSWORD)}})
+                .to_string(),
+        )
 }
 
 #[tokio::test]
 async fn first_start_creates_and_migrates_the_default_sqlite_database_and_key() {
     let server = start_binary("4").await;
     let client = reqwest::Client::new();
-    let response = register_request(&client, &server.address, "first@example.com").send().await.expect("request");
+    let response = register_request(&client, &server.address, "first@example.com")
+        .send()
+        .await
+        .expect("request");
     assert_eq!(response.status(), StatusCode::CREATED);
-    assert!(server.dir.path().join("var/glue.db").is_file(), "default database var/glue.db");
-    assert!(server.dir.path().join("var/jwt-private.pem").is_file(), "signing key under var/");
+    assert!(
+        server.dir.path().join("var/glue.db").is_file(),
+        "default database var/glue.db"
+    );
+    assert!(
+        server.dir.path().join("var/jwt-private.pem").is_file(),
+        "signing key under var/"
+    );
 }
 
 #[tokio::test]
@@ -88,7 +108,8 @@ async fn sigterm_lets_the_request_in_flight_finish_then_stops() {
     // A high bcrypt cost keeps the registration in flight for a while.
     let mut server = start_binary("14").await;
     let client = reqwest::Client::new();
-    let in_flight = tokio::spawn(register_request(&client, &server.address, "late@example.com").send());
+    let in_flight =
+        tokio::spawn(register_request(&client, &server.address, "late@example.com").send());
     tokio::time::sleep(Duration::from_millis(300)).await;
     let status = Command::new("kill")
         .args(["-TERM", &server.child.id().to_string()])
@@ -96,7 +117,10 @@ async fn sigterm_lets_the_request_in_flight_finish_then_stops() {
         .expect("kill");
     assert!(status.success());
 
-    let response = in_flight.await.expect("join").expect("the request in flight is answered");
+    let response = in_flight
+        .await
+        .expect("join")
+        .expect("the request in flight is answered");
     assert_eq!(response.status(), StatusCode::CREATED);
     let exit = tokio::task::spawn_blocking(move || {
         let exit = server.child.wait().expect("wait");
@@ -105,6 +129,9 @@ async fn sigterm_lets_the_request_in_flight_finish_then_stops() {
     .await
     .expect("join");
     assert!(exit.0.success(), "exit status {:?}", exit.0);
-    let after = reqwest::Client::new().get(format!("{}/health", exit.1.address)).send().await;
+    let after = reqwest::Client::new()
+        .get(format!("{}/health", exit.1.address))
+        .send()
+        .await;
     assert!(after.is_err(), "the server no longer accepts connections");
 }
