@@ -18,6 +18,8 @@ pub const NOT_TRUE: &str = "This value should be true.";
 pub const NOT_A_DATE: &str = "This value is not a valid date.";
 pub const NOT_A_STRING: &str = "This value should be of type string.";
 pub const NOT_A_BOOL: &str = "This value should be of type bool.";
+/// PostgreSQL cannot store NUL in text; no attribute has a use for it.
+pub const HAS_NUL: &str = "This value should not contain NUL characters.";
 
 /// Constraints on a string attribute, in the order they are checked.
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +79,10 @@ impl<'a> Validator<'a> {
             }
         };
         let before = self.violations.len();
+        if text.is_some_and(|s| s.contains('\0')) {
+            self.violation(field, HAS_NUL);
+            return None;
+        }
         for rule in rules {
             if let Some(message) = check(rule, text) {
                 self.violation(field, message);

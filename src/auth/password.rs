@@ -37,6 +37,9 @@ pub async fn hash_blocking(password: String, cost: u32) -> Result<String, ApiErr
 /// Verifies `password` against `stored`, or against a dummy hash of the same cost when there is
 /// no account, so that unknown emails take as long as wrong passwords (CONTRACT §3 item 16).
 pub fn verify(password: &str, stored: Option<&str>, cost: u32) -> bool {
+    // bcrypt would read only the first 72 bytes, so a stored 72-byte password would also
+    // match itself followed by anything. No password that long was ever accepted.
+    let stored = stored.filter(|_| password.len() <= MAX_PASSWORD_BYTES);
     match stored {
         Some(hash) => bcrypt::verify(password, hash).unwrap_or(false),
         None => {
@@ -162,6 +165,10 @@ mod tests {
         let h = hash(&exactly_72, 4).expect("72 bytes hash");
         assert!(verify(&exactly_72, Some(&h), 4));
         assert!(!verify(&exactly_72[..71], Some(&h), 4));
+        assert!(
+            !verify(&format!("{exactly_72}x"), Some(&h), 4),
+            "no truncation at verify"
+        );
         let h = hash("Kx9!vTq2#mWz", 4).expect("hash");
         assert!(verify("Kx9!vTq2#mWz", Some(&h), 4));
         assert!(!verify("Kx9!vTq2#mWZ", Some(&h), 4));

@@ -1232,3 +1232,43 @@ async fn patch_cannot_change_the_password() {
         .await
         .assert_error(401, Some("003"));
 }
+
+/// PostgreSQL cannot store NUL in text: a NUL anywhere in a stored attribute is a 901, never
+/// a 500, on both backends.
+#[tokio::test]
+async fn a_nul_character_in_an_attribute_is_a_901() {
+    let app = spawn_app().await;
+    for field in ["firstName", "lastName", "email"] {
+        let mut attributes = registration(EMAIL, PASSWORD);
+        attributes[field] = json!("So\u{0}nia@example.com");
+        let response = app.register_with(attributes).await;
+        response.assert_error(422, Some("901"));
+        assert_eq!(
+            response.error("source")["pointer"],
+            json!(format!("/data/attributes/{field}")),
+            "{field}"
+        );
+    }
+    assert_eq!(
+        app.register(EMAIL, PASSWORD).await,
+        "DE--1",
+        "nothing was created before"
+    );
+}
+
+/// bcrypt reads 72 bytes: without a guard, a 72-byte password followed by anything would
+/// log in too (OWASP: never truncate silently).
+#[tokio::test]
+async fn a_72_byte_password_followed_by_more_bytes_does_not_log_in() {
+    let app = spawn_app().await;
+    let password = format!("Aa1!{}", "€a".repeat(17));
+    assert_eq!(password.len(), 72);
+    app.register(EMAIL, &password).await;
+    app.login(EMAIL, &format!("{password}garbage"))
+        .await
+        .assert_error(401, Some("003"));
+    assert_eq!(
+        app.login(EMAIL, &password).await.status,
+        StatusCode::CREATED
+    );
+}
