@@ -83,6 +83,10 @@ fn parse_document<K>(
         .map_err(|_| ApiError::MalformedBody("Request body is not valid UTF-8."))?;
     let document: Value = serde_json::from_str(text)
         .map_err(|_| ApiError::MalformedBody("Request body is not valid JSON."))?;
+    // serde_json keeps the last of two equal member names; a proxy or another parser may keep
+    // the first. Refusing them leaves no room for such disagreements (requirements C14).
+    serde_json::from_str::<NoDuplicateMembers>(text)
+        .map_err(|_| ApiError::MalformedBody("Request body has a duplicate member name."))?;
     let Value::Object(mut top) = document else {
         return Err(ApiError::PostDataInvalid);
     };
@@ -127,6 +131,63 @@ fn parse_document<K>(
     })
 }
 
+/// Walks a JSON text and fails on an object with two equal member names.
+struct NoDuplicateMembers;
+
+impl<'de> serde::Deserialize<'de> for NoDuplicateMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NoDuplicateMembers)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicateMembers {
+    type Value = NoDuplicateMembers;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<NoDuplicateMembers>()?.is_some() {}
+        Ok(self)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key) {
+                return Err(serde::de::Error::custom("duplicate member name"));
+            }
+            map.next_value::<NoDuplicateMembers>()?;
+        }
+        Ok(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +224,15 @@ mod tests {
             ("{\"data\":{}} trailing", |e| {
                 matches!(e, ApiError::MalformedBody(_))
             }),
+            (
+                "{\"data\":{\"type\":\"customers\",\"attributes\":{\"a\":1,\"a\":2}}}",
+                |e| {
+                    matches!(
+                        e,
+                        ApiError::MalformedBody("Request body has a duplicate member name.")
+                    )
+                },
+            ),
         ];
         for (body, expected) in cases {
             let err = parse(body, Method::POST).expect_err(body);

@@ -635,6 +635,14 @@ async fn malformed_request_bodies_get_400_and_create_nothing() {
         ("10,000 nested arrays", deep_arrays),
         ("10,000 nested arrays in an attribute", deep_attribute),
         ("10,000 nested objects in an attribute", deep_objects),
+        (
+            "a duplicate member name",
+            with_first_name(b"\"Sonia\", \"firstName\": \"Mallory\""),
+        ),
+        (
+            "a duplicate data member",
+            [b"{\"data\": {}, ".as_slice(), &valid[1..]].concat(),
+        ),
     ];
     for (case, body) in cases {
         let response = post_customers_raw(&app, body).await;
