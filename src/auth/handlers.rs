@@ -1,6 +1,6 @@
 //! `POST /access-tokens`, `POST /refresh-tokens`, `DELETE /refresh-tokens/{token|mine}`.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::resource::{
@@ -11,7 +11,7 @@ use super::{password, AuthenticatedCustomer};
 use crate::customers::{domain::normalize_email, repo as customers_repo};
 use crate::error::{ApiError, Code};
 use crate::jsonapi::openapi::{ErrorDocumentDoc, RequestDocument, SingleDocument};
-use crate::jsonapi::{Document, JsonApiBody, QueryParams, QuerySpec, ResourceKind};
+use crate::jsonapi::{no_content, Document, JsonApiBody, QueryParams, QuerySpec, ResourceKind};
 use crate::startup::AppState;
 use crate::validation::{Rule, Validator};
 
@@ -129,9 +129,7 @@ pub async fn delete_refresh_token(
             token => service::revoke(conn, owner.customer_id, token),
         })
         .await?;
-    Ok(HttpResponse::NoContent()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish())
+    Ok(no_content())
 }
 
 /// `DELETE /refresh-tokens/` (reference §2.12).

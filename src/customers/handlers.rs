@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::jsonapi::openapi::{
     CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
 };
-use crate::jsonapi::{Document, JsonApiBody, QueryParams};
+use crate::jsonapi::{no_content, Document, JsonApiBody, QueryParams};
 use crate::startup::AppState;
 
 /// Register a customer.
@@ -158,9 +158,7 @@ pub async fn delete_customer(
         .db
         .write(move |conn| service::anonymize(conn, &owner, &reference))
         .await?;
-    Ok(HttpResponse::NoContent()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish())
+    Ok(no_content())
 }
 
 /// `PATCH`/`DELETE /customers/` (reference §1.4).

@@ -22,19 +22,6 @@ pub struct Links {
     pub self_: String,
 }
 
-/// A resource identifier object, as used in relationship linkage.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Identifier {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub id: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Relationship {
-    pub data: Vec<Identifier>,
-}
-
 /// A resource object. Attributes come from a typed struct and are held as a map so that
 /// sparse fieldsets (`fields[type]=a,b`) can be applied uniformly.
 #[derive(Debug, Clone, Serialize)]
@@ -203,6 +190,13 @@ impl ErrorDocument {
     pub fn into_response(self, status: StatusCode) -> HttpResponse {
         json_api_response(status, &self)
     }
+}
+
+/// 204 for a successful DELETE: no body, and not cacheable either.
+pub fn no_content() -> HttpResponse {
+    HttpResponse::NoContent()
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .finish()
 }
 
 /// Serializes a document with the JSON:API media type. Every JSON:API response says

@@ -10,8 +10,8 @@ mod routing;
 
 pub use body::{JsonApiBody, ResourceKind, BODY_LIMIT};
 pub use document::{
-    json_api_response, Document, ErrorDocument, ErrorObject, ErrorSource, Identifier, Links,
-    Relationship, Resource,
+    json_api_response, no_content, Document, ErrorDocument, ErrorObject, ErrorSource, Links,
+    Resource,
 };
 pub use media::{negotiate, MEDIA_TYPE};
 pub use query::{Page, QueryParams, QuerySpec, SortField};
