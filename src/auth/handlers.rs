@@ -44,27 +44,19 @@ pub async fn create_access_token(
     let cost = state.settings.bcrypt_cost;
     let stored = customer.as_ref().and_then(|c| c.password_hash.clone());
     // bcrypt runs on the blocking pool; unknown emails verify against a dummy hash.
-    let (verified, rehash) = web::block(move || {
-        let verified = password::verify(&secret, stored.as_deref(), cost);
-        let rehash = match stored {
-            Some(hash) if verified && password::needs_rehash(&hash, cost) => {
-                password::hash(&secret, cost).ok()
-            }
-            _ => None,
-        };
-        (verified, rehash)
-    })
-    .await?;
+    let check = web::block(move || password::check_login(&secret, stored.as_deref(), cost)).await?;
     let customer = match customer {
-        Some(c) if verified => c,
+        Some(c) if check.verified => c,
         _ => return Err(ApiError::Domain(Code::FailedToAuthenticate)),
     };
-    service::may_log_in(Some(&customer), state.settings.double_opt_in)?;
+    service::may_log_in(&customer, state.settings.double_opt_in)?;
     let refresh_ttl = state.settings.refresh_token_ttl;
-    let keys = state.clone();
+    let shared = state.clone();
     let pair = state
         .db
-        .write(move |conn| service::start_session(conn, &keys.keys, &customer, rehash, refresh_ttl))
+        .write(move |conn| {
+            service::start_session(conn, &shared.keys, &customer, check.rehash, refresh_ttl)
+        })
         .await?;
     let resource = token_resource(AccessTokens::TYPE, pair, &state.settings.public_url);
     Ok(Document::single(resource).into_response(StatusCode::CREATED))
@@ -91,10 +83,10 @@ pub async fn create_refresh_token(
         return Err(ApiError::internal("validated refresh lacks the token"));
     };
     let refresh_ttl = state.settings.refresh_token_ttl;
-    let keys = state.clone();
+    let shared = state.clone();
     let outcome = state
         .db
-        .write(move |conn| service::refresh(conn, &keys.keys, &presented, refresh_ttl))
+        .write(move |conn| service::refresh(conn, &shared.keys, &presented, refresh_ttl))
         .await?;
     match outcome {
         RefreshOutcome::Rotated(pair) => {

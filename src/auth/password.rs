@@ -49,6 +49,24 @@ pub fn verify(password: &str, stored: Option<&str>, cost: u32) -> bool {
     }
 }
 
+/// The outcome of checking a login password.
+pub struct LoginCheck {
+    pub verified: bool,
+    /// A new hash at the configured cost, when the stored one was cheaper.
+    pub rehash: Option<String>,
+}
+
+/// [`verify`], and when it matches a hash of a lower cost than configured, a new hash of the
+/// same password (CONTRACT §3 item 8). Blocking: call it on the blocking pool.
+pub fn check_login(password: &str, stored: Option<&str>, cost: u32) -> LoginCheck {
+    let verified = verify(password, stored, cost);
+    let rehash = match stored {
+        Some(hash) if verified && needs_rehash(hash, cost) => self::hash(password, cost).ok(),
+        _ => None,
+    };
+    LoginCheck { verified, rehash }
+}
+
 /// True when the stored hash was made with a lower cost than configured (CONTRACT §3 item 8).
 pub fn needs_rehash(stored: &str, cost: u32) -> bool {
     stored

@@ -138,12 +138,13 @@ pub fn revoke_all(conn: &mut DbConnection, customer_id: i32) -> Result<(), ApiEr
     Ok(())
 }
 
-/// The customer a login may proceed with, after the password was checked (`None`: `003`).
-pub fn may_log_in(customer: Option<&Customer>, double_opt_in: bool) -> Result<(), ApiError> {
-    match customer {
-        Some(c) if c.anonymized_at.is_none() && (!double_opt_in || c.registered_at.is_some()) => {
-            Ok(())
-        }
-        _ => Err(ApiError::Domain(Code::FailedToAuthenticate)),
+/// A customer whose password matched may still not log in: anonymized, or not confirmed under
+/// double opt-in. The answer is the same `003` as for a wrong password (CONTRACT §3 item 16).
+pub fn may_log_in(customer: &Customer, double_opt_in: bool) -> Result<(), ApiError> {
+    let confirmed = !double_opt_in || customer.registered_at.is_some();
+    if customer.anonymized_at.is_none() && confirmed {
+        Ok(())
+    } else {
+        Err(ApiError::Domain(Code::FailedToAuthenticate))
     }
 }
