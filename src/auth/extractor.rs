@@ -10,14 +10,25 @@ use actix_web::{web, FromRequest, HttpRequest};
 
 use super::repo;
 use super::tokens::CUSTOMER_SCOPE;
+use crate::customers::model::Customer;
 use crate::error::{ApiError, Code};
 use crate::startup::AppState;
 
+/// The customer behind a live access token, as loaded with the session check.
 #[derive(Debug, Clone)]
 pub struct AuthenticatedCustomer {
-    pub customer_id: i32,
-    pub reference: String,
+    pub customer: Customer,
     pub session_id: String,
+}
+
+impl AuthenticatedCustomer {
+    pub fn id(&self) -> i32 {
+        self.customer.id
+    }
+
+    pub fn reference(&self) -> &str {
+        &self.customer.customer_reference
+    }
 }
 
 const INVALID: ApiError = ApiError::Domain(Code::InvalidAccessToken);
@@ -52,14 +63,13 @@ impl FromRequest for AuthenticatedCustomer {
                 return Err(INVALID);
             }
             let (sid, sub) = (claims.sid.clone(), claims.sub.clone());
-            let customer_id = state
+            let customer = state
                 .db
                 .read(move |conn| Ok(repo::find_live_session(conn, &sid, &sub)?))
                 .await?
                 .ok_or(INVALID)?;
             Ok(AuthenticatedCustomer {
-                customer_id,
-                reference: claims.sub,
+                customer,
                 session_id: claims.sid,
             })
         })

@@ -117,8 +117,8 @@ pub async fn delete_refresh_token(
     state
         .db
         .write(move |conn| match token.as_str() {
-            "mine" => service::revoke_all(conn, owner.customer_id),
-            token => service::revoke(conn, owner.customer_id, token),
+            "mine" => service::revoke_all(conn, owner.id()),
+            token => service::revoke(conn, owner.id(), token),
         })
         .await?;
     Ok(no_content())

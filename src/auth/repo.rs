@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::customers::model::Customer;
 use crate::db::schema::{customers, refresh_tokens, sessions};
 use crate::db::DbConnection;
 
@@ -34,19 +35,20 @@ pub fn insert_session(
     Ok(())
 }
 
-/// The customer (id, reference) of a session that is still live, for the given subject.
+/// The customer of a session that is still live, for the given subject: the one query an
+/// authenticated request costs.
 pub fn find_live_session(
     conn: &mut DbConnection,
     session_id: &str,
     reference: &str,
-) -> QueryResult<Option<i32>> {
+) -> QueryResult<Option<Customer>> {
     sessions::table
         .inner_join(customers::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::revoked_at.is_null())
         .filter(customers::customer_reference.eq(reference))
         .filter(customers::anonymized_at.is_null())
-        .select(customers::id)
+        .select(Customer::as_select())
         .first(conn)
         .optional()
 }

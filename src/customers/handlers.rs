@@ -65,13 +65,9 @@ pub async fn list_customers(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let query = QueryParams::parse(req.query_string(), &QUERY)?;
-    let reference = owner.reference.clone();
-    let customer = state
-        .db
-        .read(move |conn| service::get_own(conn, &owner, &reference))
-        .await?;
+    let customer = service::get_own(&owner, owner.reference())?;
     let public_url = &state.settings.public_url;
-    let resources = vec![customer_resource(&customer, public_url, &query)];
+    let resources = vec![customer_resource(customer, public_url, &query)];
     let self_link = query.link(format!("{public_url}/{TYPE}"));
     Ok(Document::collection(resources, self_link)
         .with_query(&query)
@@ -95,11 +91,8 @@ pub async fn get_customer(
 ) -> Result<HttpResponse, ApiError> {
     let query = QueryParams::parse(req.query_string(), &QUERY)?;
     let reference = path.into_inner();
-    let customer = state
-        .db
-        .read(move |conn| service::get_own(conn, &owner, &reference))
-        .await?;
-    let resource = customer_resource(&customer, &state.settings.public_url, &query);
+    let customer = service::get_own(&owner, &reference)?;
+    let resource = customer_resource(customer, &state.settings.public_url, &query);
     Ok(Document::single(resource)
         .with_query(&query)
         .into_response(StatusCode::OK))

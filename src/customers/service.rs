@@ -56,16 +56,16 @@ fn email_conflict(err: DieselError) -> ApiError {
     }
 }
 
-/// reference §2.3: any reference but one's own is "not found".
-pub fn get_own(
-    conn: &mut DbConnection,
-    owner: &AuthenticatedCustomer,
+/// reference §2.3: any reference but one's own is "not found". The extractor has loaded the
+/// customer already.
+pub fn get_own<'a>(
+    owner: &'a AuthenticatedCustomer,
     reference: &str,
-) -> Result<Customer, ApiError> {
-    if reference != owner.reference {
+) -> Result<&'a Customer, ApiError> {
+    if reference != owner.reference() {
         return Err(ApiError::Domain(Code::CustomerNotFound));
     }
-    repo::find_by_id(conn, owner.customer_id)?.ok_or(ApiError::Domain(Code::CustomerNotFound))
+    Ok(&owner.customer)
 }
 
 /// reference §2.4: only the attributes sent change.
@@ -75,11 +75,11 @@ pub fn update(
     reference: &str,
     changes: CustomerChanges,
 ) -> Result<Customer, ApiError> {
-    if reference != owner.reference {
+    if reference != owner.reference() {
         return Err(ApiError::Domain(Code::UnauthorizedRequest));
     }
-    let customer = repo::find_by_id(conn, owner.customer_id)?
-        .ok_or(ApiError::Domain(Code::CustomerNotFound))?;
+    let customer =
+        repo::find_by_id(conn, owner.id())?.ok_or(ApiError::Domain(Code::CustomerNotFound))?;
     let normalized = changes.email.as_ref().map(|e| e.normalized());
     if let Some(normalized) = &normalized {
         if repo::email_taken(conn, normalized, Some(customer.id))? {
@@ -107,7 +107,7 @@ pub fn anonymize(
     owner: &AuthenticatedCustomer,
     reference: &str,
 ) -> Result<(), ApiError> {
-    if reference != owner.reference {
+    if reference != owner.reference() {
         return Err(ApiError::Domain(Code::UnauthorizedRequest));
     }
     let now = now();
@@ -128,7 +128,7 @@ pub fn anonymize(
         anonymized_at: Some(Some(now)),
         updated_at: Some(now),
     };
-    repo::update(conn, owner.customer_id, &changeset)?;
-    auth_repo::revoke_all_sessions(conn, owner.customer_id, now)?;
+    repo::update(conn, owner.id(), &changeset)?;
+    auth_repo::revoke_all_sessions(conn, owner.id(), now)?;
     Ok(())
 }

@@ -126,7 +126,9 @@ impl Db {
         Ok(())
     }
 
-    /// Runs `f` in a read transaction on the blocking pool.
+    /// Runs `f` on the blocking pool without a transaction: for reads of one statement, which
+    /// see a consistent state anyway (a transaction would add two round trips on PostgreSQL).
+    /// Several statements that must agree belong in [`Db::write`].
     pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
@@ -135,8 +137,7 @@ impl Db {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
-            let conn: &mut DbConnection = &mut conn;
-            conn.transaction(f)
+            f(&mut conn)
         })
         .await?
     }
