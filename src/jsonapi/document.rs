@@ -3,7 +3,8 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
-use serde::Serialize;
+use chrono::NaiveDateTime;
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::query::QueryParams;
@@ -215,5 +216,16 @@ pub fn json_api_response(status: StatusCode, body: &impl Serialize) -> HttpRespo
                     r#"{"jsonapi":{"version":"1.1"},"errors":[{"status":"500","detail":"Internal Server Error"}]}"#,
                 )
         }
+    }
+}
+
+/// Spryker's timestamp format, `YYYY-MM-DD HH:MM:SS.ffffff` in UTC (CONTRACT §3 item 7).
+pub struct Timestamp;
+
+impl Timestamp {
+    pub const FORMAT: &'static str = "%Y-%m-%d %H:%M:%S%.6f";
+
+    pub fn serialize<S: Serializer>(value: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&value.format(Self::FORMAT))
     }
 }

@@ -11,8 +11,8 @@ mod routing;
 pub use body::{JsonApiBody, ResourceKind, BODY_LIMIT};
 pub use document::{
     json_api_response, no_content, Document, ErrorDocument, ErrorObject, ErrorSource, Links,
-    Resource,
+    Resource, Timestamp,
 };
 pub use media::{negotiate, MEDIA_TYPE};
 pub use query::{Page, QueryParams, QuerySpec, SortField};
-pub use routing::{error_documents, method_not_allowed, not_found, Timestamp};
+pub use routing::{error_documents, method_not_allowed, not_found};

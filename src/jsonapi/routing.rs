@@ -6,8 +6,6 @@ use actix_web::dev::ServiceResponse;
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::NaiveDateTime;
-use serde::Serializer;
 
 use super::document::ErrorDocument;
 use super::MEDIA_TYPE;
@@ -73,15 +71,4 @@ pub fn error_documents<B: 'static>() -> ErrorHandlers<B> {
             ServiceResponse::new(req, replacement).map_into_right_body();
         Ok(ErrorHandlerResponse::Response(res))
     })
-}
-
-/// Spryker's timestamp format, `YYYY-MM-DD HH:MM:SS.ffffff` in UTC (CONTRACT §3 item 7).
-pub struct Timestamp;
-
-impl Timestamp {
-    pub const FORMAT: &'static str = "%Y-%m-%d %H:%M:%S%.6f";
-
-    pub fn serialize<S: Serializer>(value: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&value.format(Self::FORMAT))
-    }
 }
