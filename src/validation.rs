@@ -162,10 +162,18 @@ fn check(rule: &Rule, value: Option<&str>) -> Option<Cow<'static, str>> {
 
 /// `YYYY-MM-DD` (Symfony `Date`).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    if s.len() != 10 {
-        return None;
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    // Exactly four-digit year, two-digit month and day: chrono alone would also take signs,
+    // spaces and single digits (`-001-01-01`, ` 2020-1-01`).
+    let shape_ok = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    (shape_ok && !s.starts_with("0000")).then_some(date)
 }
 
 /// Symfony's `Email` constraint in its default html5 mode: the WHATWG `valid e-mail address`
@@ -206,6 +214,21 @@ mod tests {
             "plain", "a@b", "a@-b.com", "a b@c.de", "@c.de", "a@c..de", "ü@c.de",
         ] {
             assert!(!is_html5_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_are_strictly_yyyy_mm_dd() {
+        assert!(parse_date("1990-05-17").is_some());
+        for bad in [
+            "-001-01-01",
+            "+999-01-01",
+            " 2020-1-01",
+            "0000-01-01",
+            "2020-02-30",
+            "2020/01/01",
+        ] {
+            assert!(parse_date(bad).is_none(), "{bad}");
         }
     }
 

@@ -123,8 +123,3 @@ pub async fn delete_refresh_token(
         .await?;
     Ok(no_content())
 }
-
-/// `DELETE /refresh-tokens/` (reference §2.12).
-pub async fn missing_id() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::ResourceIdNotSpecified)
-}

@@ -13,7 +13,7 @@ pub use extractor::AuthenticatedCustomer;
 
 use actix_web::web;
 
-use crate::jsonapi::{method_not_allowed, not_found};
+use crate::jsonapi::{method_not_allowed, missing_id, not_found};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -28,7 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/refresh-tokens/")
-            .route(web::delete().to(handlers::missing_id))
+            .route(web::delete().to(missing_id))
             .default_service(web::to(not_found)),
     )
     .service(

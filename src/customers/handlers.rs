@@ -39,14 +39,13 @@ pub async fn create_customer(
         .db
         .write(move |conn| service::register(conn, &registration, &hash, &store, double_opt_in))
         .await?;
-    let location = format!(
-        "{}/{TYPE}/{}",
-        settings.public_url, customer.customer_reference
-    );
-    let mut response = Document::single(customer_resource(&customer, &settings.public_url, &query))
+    let resource = customer_resource(&customer, &settings.public_url, &query);
+    // JSON:API: `Location` and the resource's `links.self` must be the same URL.
+    let location = header::HeaderValue::from_str(&resource.links.self_).ok();
+    let mut response = Document::single(resource)
         .with_query(&query)
         .into_response(StatusCode::CREATED);
-    if let Ok(value) = header::HeaderValue::from_str(&location) {
+    if let Some(value) = location {
         response.headers_mut().insert(header::LOCATION, value);
     }
     Ok(response)
@@ -152,9 +151,4 @@ pub async fn delete_customer(
         .write(move |conn| service::anonymize(conn, &owner, &reference))
         .await?;
     Ok(no_content())
-}
-
-/// `PATCH`/`DELETE /customers/` (reference §1.4).
-pub async fn missing_id() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::ResourceIdNotSpecified)
 }

@@ -9,7 +9,7 @@ pub mod service;
 
 use actix_web::web;
 
-use crate::jsonapi::{method_not_allowed, not_found};
+use crate::jsonapi::{method_not_allowed, missing_id, not_found};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -20,8 +20,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/customers/")
-            .route(web::patch().to(handlers::missing_id))
-            .route(web::delete().to(handlers::missing_id))
+            .route(web::patch().to(missing_id))
+            .route(web::delete().to(missing_id))
             .default_service(web::to(not_found)),
     )
     .service(

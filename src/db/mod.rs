@@ -151,12 +151,13 @@ impl Db {
         let pool = self.pool.clone();
         let lock = self.write_lock.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get()?;
-            // A poisoned lock only means another writer panicked; the database is intact.
+            // The lock first: a writer waiting for it must not hold a pooled connection that
+            // readers could use. A poisoned lock only means another writer panicked.
             let _guard = lock.as_ref().map(|lock| {
                 lock.lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
             });
+            let mut conn = pool.get()?;
             let conn: &mut DbConnection = &mut conn;
             conn.transaction(f)
         })

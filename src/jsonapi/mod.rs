@@ -15,4 +15,4 @@ pub use document::{
 };
 pub use media::{negotiate, MEDIA_TYPE};
 pub use query::{Page, QueryParams, QuerySpec, SortField};
-pub use routing::{error_documents, method_not_allowed, not_found};
+pub use routing::{error_documents, method_not_allowed, missing_id, not_found};

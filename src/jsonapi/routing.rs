@@ -16,6 +16,11 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound)
 }
 
+/// `PATCH`/`DELETE` on a collection path with an empty id (`/customers/`): reference §1.4.
+pub async fn missing_id() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::ResourceIdNotSpecified)
+}
+
 /// A resource's default service: 405 with `Allow` (CONTRACT §3 item 5), or 204 with `Allow`
 /// for a plain `OPTIONS`.
 pub fn method_not_allowed(

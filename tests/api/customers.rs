@@ -259,3 +259,44 @@ async fn anonymize_keeps_the_reference_wipes_personal_data_and_revokes_every_tok
     let again = app.register(&customer.email, PASSWORD).await;
     assert_ne!(again, customer.reference);
 }
+
+#[tokio::test]
+async fn location_is_the_links_self_of_the_created_resource_even_with_a_query() {
+    let app = spawn_app().await;
+    let body = json!({"data": {"type": "customers", "attributes": registration("q@example.com", PASSWORD)}});
+    let response = app
+        .post("/customers?fields%5Bcustomers%5D=email", &body)
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    let self_link = response.body["data"]["links"]["self"]
+        .as_str()
+        .expect("self link");
+    assert!(
+        self_link.ends_with("/customers/DE--1?fields%5Bcustomers%5D=email"),
+        "{self_link}"
+    );
+    assert_eq!(response.header("location"), Some(self_link));
+}
+
+#[tokio::test]
+async fn dates_of_birth_must_be_exactly_yyyy_mm_dd() {
+    let app = spawn_app().await;
+    for bad in [
+        "-001-01-01",
+        "+999-01-01",
+        " 2020-1-01",
+        "0000-01-01",
+        "2020-02-30",
+    ] {
+        let mut attributes = registration("d@example.com", PASSWORD);
+        attributes["dateOfBirth"] = json!(bad);
+        let response = app.register_with(attributes).await;
+        response.assert_error(422, Some("901"));
+        assert_eq!(
+            response.error("detail"),
+            "dateOfBirth => This value is not a valid date.",
+            "{bad}"
+        );
+    }
+}
