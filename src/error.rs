@@ -140,6 +140,8 @@ pub enum ApiError {
     NotAcceptable,
     #[error("payload too large")]
     PayloadTooLarge,
+    #[error("request body timed out")]
+    BodyTimeout,
     #[error("malformed request body: {0}")]
     MalformedBody(&'static str),
     /// `pointer` names the member that is wrong: `/data/type`, or `/data` when it is missing.
@@ -210,6 +212,10 @@ impl ApiError {
             Self::PayloadTooLarge => vec![plain(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Request body is larger than 1 MiB.",
+            )],
+            Self::BodyTimeout => vec![plain(
+                StatusCode::REQUEST_TIMEOUT,
+                "The request body did not arrive in time.",
             )],
             Self::MalformedBody(detail) => vec![plain(StatusCode::BAD_REQUEST, detail)],
             Self::InvalidType { pointer } => vec![plain(StatusCode::BAD_REQUEST, "Invalid type.")

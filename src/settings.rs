@@ -25,6 +25,8 @@ pub struct Settings {
     pub cors_allowed_origins: Vec<String>,
     pub db_pool_size: u32,
     pub workers: usize,
+    /// Seconds a request body may take to arrive once the headers are in (then 408).
+    pub body_timeout: u64,
     pub password_policy: PasswordPolicy,
 }
 
@@ -139,6 +141,7 @@ impl fmt::Debug for Settings {
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("db_pool_size", &self.db_pool_size)
             .field("workers", &self.workers)
+            .field("body_timeout", &self.body_timeout)
             .field("password_policy", &self.password_policy)
             .finish()
     }
@@ -180,6 +183,7 @@ pub const ENV_KEYS: &[&str] = &[
     "GLUE_CORS_ALLOWED_ORIGINS",
     "GLUE_DB_POOL_SIZE",
     "GLUE_WORKERS",
+    "GLUE_BODY_TIMEOUT",
     "GLUE_PASSWORD_MIN_LENGTH",
     "GLUE_PASSWORD_REQUIRE_UPPER",
     "GLUE_PASSWORD_REQUIRE_LOWER",
@@ -262,6 +266,13 @@ impl Settings {
                 "must be at least 1",
             ));
         }
+        let body_timeout = number(&get, "GLUE_BODY_TIMEOUT", 10u64)?;
+        if body_timeout == 0 {
+            return Err(SettingsError::invalid(
+                "GLUE_BODY_TIMEOUT",
+                "must be at least 1 second",
+            ));
+        }
         let default_workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let workers = number(&get, "GLUE_WORKERS", default_workers)?.max(1);
         let defaults = PasswordPolicy::default();
@@ -311,6 +322,7 @@ impl Settings {
             cors_allowed_origins,
             db_pool_size,
             workers,
+            body_timeout,
             password_policy,
         })
     }

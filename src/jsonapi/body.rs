@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::time::Duration;
 
 use actix_web::dev::Payload;
 use actix_web::http::{header, Method};
@@ -13,6 +14,7 @@ use futures_util::StreamExt;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
+use crate::startup::AppState;
 
 /// Bodies larger than this get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -52,20 +54,31 @@ impl<K: ResourceKind + 'static> FromRequest for JsonApiBody<K> {
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
+        let timeout = req
+            .app_data::<actix_web::web::Data<AppState>>()
+            .map_or(10, |state| state.settings.body_timeout);
         let mut payload = payload.take();
         Box::pin(async move {
             if declared.is_some_and(|len| len > BODY_LIMIT) {
                 return Err(ApiError::PayloadTooLarge);
             }
-            let mut bytes = Vec::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|_| ApiError::MalformedBody("Request body could not be read."))?;
-                if bytes.len() + chunk.len() > BODY_LIMIT {
-                    return Err(ApiError::PayloadTooLarge);
+            // actix times out slow headers, not slow bodies: without this a client that
+            // announces a body and never sends it holds a connection forever.
+            let read = async {
+                let mut bytes = Vec::new();
+                while let Some(chunk) = payload.next().await {
+                    let chunk = chunk
+                        .map_err(|_| ApiError::MalformedBody("Request body could not be read."))?;
+                    if bytes.len() + chunk.len() > BODY_LIMIT {
+                        return Err(ApiError::PayloadTooLarge);
+                    }
+                    bytes.extend_from_slice(&chunk);
                 }
-                bytes.extend_from_slice(&chunk);
-            }
+                Ok(bytes)
+            };
+            let bytes = actix_web::rt::time::timeout(Duration::from_secs(timeout), read)
+                .await
+                .map_err(|_| ApiError::BodyTimeout)??;
             parse_document(&bytes, &method, K::TYPE)
         })
     }

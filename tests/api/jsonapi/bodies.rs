@@ -162,3 +162,20 @@ async fn documents_of_the_wrong_shape_get_400_post_data_is_invalid() {
     }
     assert_nothing_was_created(&app, email, "after every shape error").await;
 }
+
+/// A client that announces a body and never sends it gets 408 after `GLUE_BODY_TIMEOUT`
+/// instead of holding the connection forever (without the timeout, raw_exchange's own 30 s
+/// read timeout fails the test), and nothing is created.
+#[tokio::test]
+async fn a_body_that_never_arrives_gets_408() {
+    let app = crate::helpers::spawn_app_with(&[("GLUE_BODY_TIMEOUT", "1")]).await;
+    let head = request_head(
+        &app,
+        "POST /customers",
+        &format!("Content-Type: {JSON_API}\r\nContent-Length: 100\r\n"),
+    );
+    let response = raw_exchange(&app, head, b"{\"data\":".to_vec()).await;
+    let body = response.assert_json_api(408);
+    assert_eq!(body["errors"][0]["status"], "408");
+    assert_eq!(app.register("sonia@example.com", PASSWORD).await, "DE--1");
+}
