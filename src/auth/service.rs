@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use super::repo;
 use super::tokens::{self, TokenKeys, CUSTOMER_SCOPE};
 use crate::customers::model::Customer;
+use crate::customers::repo as customers_repo;
 use crate::customers::service::now;
 use crate::db::DbConnection;
 use crate::error::{ApiError, Code};
@@ -35,12 +36,12 @@ pub fn start_session(
     refresh_ttl: i64,
 ) -> Result<TokenPair, ApiError> {
     let now = now();
-    if let Some(hash) = rehash {
-        let changes = crate::customers::model::CustomerChangeset {
-            password_hash: Some(Some(hash)),
-            ..Default::default()
-        };
-        crate::customers::repo::update(conn, customer.id, &changes)?;
+    let verified = customer
+        .password_hash
+        .as_deref()
+        .ok_or(ApiError::Domain(Code::FailedToAuthenticate))?;
+    if !customers_repo::confirm_login(conn, customer.id, verified, rehash.as_deref())? {
+        return Err(ApiError::Domain(Code::FailedToAuthenticate));
     }
     let session_id = tokens::random_hex(16);
     repo::insert_session(conn, &session_id, customer.id, now)?;
@@ -104,6 +105,12 @@ pub fn refresh(
     }
     if state.used_at.is_some() || !repo::consume_refresh_token(conn, state.id, now)? {
         tracing::warn!(session = %state.session_id, "refresh token replayed; revoking its family");
+        repo::revoke_session(conn, &state.session_id, now)?;
+        return Ok(RefreshOutcome::Refused);
+    }
+    // An anonymization that committed while this ran has revoked the session; the lock makes
+    // this refresh wait for it and see it.
+    if !customers_repo::lock_live(conn, state.customer_id)? {
         repo::revoke_session(conn, &state.session_id, now)?;
         return Ok(RefreshOutcome::Refused);
     }

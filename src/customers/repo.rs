@@ -84,3 +84,34 @@ pub fn update(
         .select(Customer::as_select())
         .first(conn)
 }
+
+/// Confirms, under the row's lock, that the customer is still live and still has the password
+/// hash a login just verified; `new_hash` replaces it (a cost upgrade). The conditional UPDATE
+/// waits for a concurrent anonymization or password change and then sees its result, so a
+/// login racing one cannot outlive it. False: the login must fail.
+pub fn confirm_login(
+    conn: &mut DbConnection,
+    id: i32,
+    verified_hash: &str,
+    new_hash: Option<&str>,
+) -> QueryResult<bool> {
+    let target = customers::table
+        .find(id)
+        .filter(customers::anonymized_at.is_null())
+        .filter(customers::password_hash.eq(verified_hash));
+    let updated = diesel::update(target)
+        .set(customers::password_hash.eq(new_hash.unwrap_or(verified_hash)))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Locks a live customer's row (see [`confirm_login`]); false if anonymized.
+pub fn lock_live(conn: &mut DbConnection, id: i32) -> QueryResult<bool> {
+    let target = customers::table
+        .find(id)
+        .filter(customers::anonymized_at.is_null());
+    let updated = diesel::update(target)
+        .set(customers::updated_at.eq(customers::updated_at))
+        .execute(conn)?;
+    Ok(updated == 1)
+}

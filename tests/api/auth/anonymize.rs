@@ -54,3 +54,33 @@ async fn anonymizing_ends_every_token_and_login_but_keeps_the_reference_taken() 
     let (access_token, _) = logged_in(&app, &customer.email, PASSWORD).await;
     assert_eq!(claims_of(&access_token)["sub"], json!(new_reference));
 }
+
+/// Logins racing an anonymization (CONTRACT §3 item 13): whichever wins, once the DELETE has
+/// answered, no refresh token from any of those logins works any more.
+#[tokio::test]
+async fn logins_racing_an_anonymization_do_not_outlive_it() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let customer = app.customer().await;
+    let logins: Vec<_> = (0..8)
+        .map(|_| {
+            let (app, email) = (app.clone(), customer.email.clone());
+            tokio::spawn(async move { app.login(&email, PASSWORD).await })
+        })
+        .collect();
+    let deleted = app
+        .delete(&format!("/customers/{}", customer.reference))
+        .bearer(&customer.access_token)
+        .send()
+        .await;
+    assert_no_content(&deleted);
+    let mut refresh_tokens = vec![customer.refresh_token.clone()];
+    for login in logins {
+        let response = login.await.expect("join");
+        if let Some(token) = response.body["data"]["attributes"]["refreshToken"].as_str() {
+            refresh_tokens.push(token.to_owned());
+        }
+    }
+    for token in &refresh_tokens {
+        assert_refresh_refused(&app, token).await;
+    }
+}
