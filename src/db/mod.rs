@@ -40,6 +40,15 @@ pub enum DbError {
     Pool(#[from] diesel::r2d2::PoolError),
 }
 
+fn pending<C>(conn: &mut C, migrations: EmbeddedMigrations) -> Result<usize, DbError>
+where
+    C: MigrationHarness<C::Backend> + Connection,
+{
+    conn.run_pending_migrations(migrations)
+        .map(|applied| applied.len())
+        .map_err(|e| DbError::Migration(e.to_string()))
+}
+
 /// Opens connections for the backend the URL scheme names. (diesel's own manager would try
 /// each backend in turn, and SQLite accepts any string as a file name.)
 #[derive(Debug)]
@@ -111,15 +120,20 @@ impl Db {
         Ok(db)
     }
 
+    /// Runs pending migrations. Instances starting together on a fresh database take turns:
+    /// SQLite's `BEGIN IMMEDIATE` and a PostgreSQL advisory lock make the second one wait and
+    /// then find nothing left to do.
     pub fn migrate(&self) -> Result<(), DbError> {
         let mut conn = self.pool.get()?;
-        let result = match &mut *conn {
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-            DbConnection::Pg(c) => c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len()),
+        let applied = match &mut *conn {
+            DbConnection::Sqlite(c) => {
+                c.immediate_transaction(|c| pending(c, SQLITE_MIGRATIONS))?
+            }
+            DbConnection::Pg(c) => c.transaction(|c| {
+                diesel::sql_query("SELECT pg_advisory_xact_lock(7261537)").execute(c)?;
+                pending(c, POSTGRES_MIGRATIONS)
+            })?,
         };
-        let applied = result.map_err(|e| DbError::Migration(e.to_string()))?;
         if applied > 0 {
             tracing::info!(applied, "database migrations applied");
         }

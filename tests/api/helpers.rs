@@ -29,7 +29,7 @@ pub struct TestApp {
 }
 
 /// A PostgreSQL database made for one test and dropped with it.
-enum TestDatabase {
+pub enum TestDatabase {
     Sqlite,
     Postgres { admin_url: String, name: String },
 }
@@ -78,6 +78,18 @@ pub fn foreign_key_pem() -> String {
     std::fs::read_to_string(key_file("foreign")).expect("read key")
 }
 
+/// A fresh, empty database (a SQLite file in `dir`, or a new PostgreSQL database when
+/// `TEST_DATABASE_URL` is set) and the guard that drops it.
+pub fn fresh_database(dir: &std::path::Path) -> (String, TestDatabase) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => create_postgres_database(&admin_url),
+        _ => (
+            format!("sqlite://{}", dir.join("glue.db").display()),
+            TestDatabase::Sqlite,
+        ),
+    }
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
@@ -86,13 +98,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     glue_customers::telemetry::init("warn", false);
     let dir = tempfile::tempdir().expect("temp dir");
-    let (database_url, database) = match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => create_postgres_database(&admin_url),
-        _ => (
-            format!("sqlite://{}", dir.path().join("glue.db").display()),
-            TestDatabase::Sqlite,
-        ),
-    };
+    let (database_url, database) = fresh_database(dir.path());
     let mut env: HashMap<String, String> = [
         ("DATABASE_URL", database_url.as_str()),
         ("GLUE_LISTEN", "127.0.0.1:0"),

@@ -135,3 +135,24 @@ async fn sigterm_lets_the_request_in_flight_finish_then_stops() {
         .await;
     assert!(after.is_err(), "the server no longer accepts connections");
 }
+
+/// Several instances starting together on a fresh database: every one migrates (or finds the
+/// work done) and starts; none fails on a half-created schema.
+#[tokio::test]
+async fn instances_starting_together_on_a_fresh_database_all_start() {
+    for round in 0..3 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (url, _guard) = crate::helpers::fresh_database(dir.path());
+        let url = glue_customers::settings::DatabaseUrl::parse(&url).expect("url");
+        let starts: Vec<_> = (0..4)
+            .map(|_| {
+                let url = url.clone();
+                std::thread::spawn(move || glue_customers::db::Db::connect(&url, 1).map(|_| ()))
+            })
+            .collect();
+        for start in starts {
+            let result = start.join().expect("thread");
+            assert!(result.is_ok(), "round {round}: {:?}", result.err());
+        }
+    }
+}
