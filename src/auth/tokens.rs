@@ -18,6 +18,9 @@ use crate::settings::Settings;
 /// The scope of a storefront customer's token (Spryker: `customer`).
 pub const CUSTOMER_SCOPE: &str = "customer";
 
+/// Seconds of clock difference between instances that a fresh token tolerates.
+const CLOCK_SKEW: i64 = 60;
+
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("JWT key file {path}: {reason}")]
@@ -112,7 +115,9 @@ impl TokenKeys {
             aud: self.audience.clone(),
             sub: subject.to_owned(),
             iat: now,
-            nbf: now,
+            // Back-dated so that another instance whose clock is a little behind accepts the
+            // token at once (validation itself allows no leeway).
+            nbf: now - CLOCK_SKEW,
             exp: now + self.access_ttl,
             jti: random_hex(16),
             scope: scope.to_owned(),

@@ -156,3 +156,40 @@ async fn instances_starting_together_on_a_fresh_database_all_start() {
         }
     }
 }
+
+/// Two instances on one database with the same key and public URL accept each other's tokens
+/// (the scale-out setting the README describes).
+#[tokio::test]
+async fn an_instance_accepts_tokens_another_instance_issued() {
+    let first =
+        crate::helpers::spawn_app_with(&[("GLUE_PUBLIC_URL", "https://shop.example")]).await;
+    let second = crate::helpers::spawn_app_with(&[
+        ("GLUE_PUBLIC_URL", "https://shop.example"),
+        ("DATABASE_URL", first.database_url.as_str()),
+    ])
+    .await;
+    let customer = first.customer().await;
+    let path = format!("/customers/{}", customer.reference);
+    let read = second
+        .get(&path)
+        .bearer(&customer.access_token)
+        .send()
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+
+    let refreshed = second
+        .post(
+            "/refresh-tokens",
+            &json!({"data": {"type": "refresh-tokens", "attributes": {"refreshToken": customer.refresh_token}}}),
+        )
+        .send()
+        .await;
+    assert_eq!(refreshed.status, StatusCode::CREATED, "{}", refreshed.text);
+    let token = refreshed.body["data"]["attributes"]["accessToken"]
+        .as_str()
+        .expect("token");
+    assert_eq!(
+        first.get(&path).bearer(token).send().await.status,
+        StatusCode::OK
+    );
+}
