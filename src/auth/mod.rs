@@ -13,7 +13,7 @@ pub use extractor::AuthenticatedCustomer;
 
 use actix_web::web;
 
-use crate::jsonapi::{method_not_allowed, missing_id, not_found};
+use crate::jsonapi::{method_not_allowed, missing_id};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -29,7 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         web::resource("/refresh-tokens/")
             .route(web::delete().to(missing_id))
-            .default_service(web::to(not_found)),
+            .default_service(web::to(method_not_allowed(&["DELETE"]))),
     )
     .service(
         web::resource("/refresh-tokens/{refreshToken}")

@@ -9,7 +9,7 @@ pub mod service;
 
 use actix_web::web;
 
-use crate::jsonapi::{method_not_allowed, missing_id, not_found};
+use crate::jsonapi::{method_not_allowed, missing_id};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -22,7 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/customers/")
             .route(web::patch().to(missing_id))
             .route(web::delete().to(missing_id))
-            .default_service(web::to(not_found)),
+            .default_service(web::to(method_not_allowed(&["PATCH", "DELETE"]))),
     )
     .service(
         web::resource("/customers/{customerReference}")

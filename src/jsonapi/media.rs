@@ -64,8 +64,28 @@ struct MediaRange<'a> {
     params: Vec<(String, &'a str)>,
 }
 
+/// Splits on `separator` outside double quotes (a quoted parameter value may hold `;` or `,`).
+fn split_unquoted(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted, mut escaped) = (0, false, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            c if c == separator && !quoted => {
+                parts.push(&text[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
 fn parse_media_range(text: &str) -> MediaRange<'_> {
-    let mut parts = text.split(';');
+    let mut parts = split_unquoted(text, ';').into_iter();
     let essence = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
     let params = parts
         .filter_map(|p| {
@@ -89,23 +109,26 @@ fn is_acceptable_body_type(content_type: &str) -> bool {
 
 /// True if at least one entry of `Accept` lets us answer with `application/vnd.api+json`.
 fn accepts_json_api(accept: &str) -> bool {
-    accept.split(',').map(parse_media_range).any(|range| {
-        let weight_zero = range
-            .params
-            .iter()
-            .any(|(k, v)| k == "q" && v.parse::<f32>().is_ok_and(|q| q <= 0.0));
-        if weight_zero {
-            return false;
-        }
-        let media_params = || range.params.iter().filter(|(k, _)| k != "q");
-        match range.essence.as_str() {
-            // JSON:API: instances modified by parameters other than profile are ignored
-            // (`ext` too: no extension is supported).
-            MEDIA_TYPE => media_params().all(|(k, _)| k == "profile"),
-            "*/*" | "application/*" | "application/json" => true,
-            _ => false,
-        }
-    })
+    split_unquoted(accept, ',')
+        .into_iter()
+        .map(parse_media_range)
+        .any(|range| {
+            let weight_zero = range
+                .params
+                .iter()
+                .any(|(k, v)| k == "q" && v.parse::<f32>().is_ok_and(|q| q <= 0.0));
+            if weight_zero {
+                return false;
+            }
+            let media_params = || range.params.iter().filter(|(k, _)| k != "q");
+            match range.essence.as_str() {
+                // JSON:API: instances modified by parameters other than profile are ignored
+                // (`ext` too: no extension is supported).
+                MEDIA_TYPE => media_params().all(|(k, _)| k == "profile"),
+                "*/*" | "application/*" | "application/json" => true,
+                _ => false,
+            }
+        })
 }
 
 #[cfg(test)]
@@ -142,6 +165,9 @@ mod tests {
             "application/vnd.api+json; profile=\"https://x/p\""
         ));
         assert!(is_acceptable_body_type("application/json; charset=UTF-8"));
+        assert!(is_acceptable_body_type(
+            "application/vnd.api+json; profile=\"https://x/p;charset=utf-8\""
+        ));
         assert!(!is_acceptable_body_type(
             "application/vnd.api+json; charset=utf-8"
         ));

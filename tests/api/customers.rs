@@ -300,3 +300,17 @@ async fn dates_of_birth_must_be_exactly_yyyy_mm_dd() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_empty_id_path_answers_options_and_405_with_its_methods() {
+    let app = spawn_app().await;
+    let options = app
+        .request(reqwest::Method::OPTIONS, "/customers/")
+        .send()
+        .await;
+    assert_eq!(options.status, StatusCode::NO_CONTENT);
+    assert_eq!(options.header("allow"), Some("PATCH, DELETE, OPTIONS"));
+    let get = app.get("/customers/").send().await;
+    get.assert_error(405, None);
+    assert_eq!(get.header("allow"), Some("PATCH, DELETE, OPTIONS"));
+}
