@@ -1,8 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations. `openapi/openapi.json`
 //! is this document; a test fails when the two drift apart (`make openapi` rewrites it).
 
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::RefOr;
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::jsonapi::MEDIA_TYPE;
@@ -64,6 +65,28 @@ impl Modify for JsonApiErrors {
             if path == "/health" || path == "/ready" {
                 continue;
             }
+            let writes = [&mut item.post, &mut item.patch];
+            for operation in writes.into_iter().flatten() {
+                add_error(operation, "413", "Body larger than 1 MiB");
+                add_error(
+                    operation,
+                    "415",
+                    "Content-Type other than JSON:API (or application/json)",
+                );
+                add_error(operation, "400", "Malformed JSON or document");
+                add_error(
+                    operation,
+                    "409",
+                    "Resource type (or id) does not match the endpoint",
+                );
+            }
+            if let Some(operation) = item.post.as_mut() {
+                add_error(operation, "403", "Client-generated ids are not supported");
+            }
+            let reads = [&mut item.get, &mut item.delete];
+            for operation in reads.into_iter().flatten() {
+                add_error(operation, "400", "Unsupported or malformed query parameter");
+            }
             let operations = [
                 &mut item.get,
                 &mut item.post,
@@ -71,6 +94,7 @@ impl Modify for JsonApiErrors {
                 &mut item.delete,
             ];
             for operation in operations.into_iter().flatten() {
+                add_error(operation, "406", "Accept rules out JSON:API");
                 for response in operation.responses.responses.values_mut() {
                     if let RefOr::T(response) = response {
                         if let Some(content) = response.content.shift_remove("application/json") {
@@ -81,6 +105,24 @@ impl Modify for JsonApiErrors {
             }
         }
     }
+}
+
+/// Adds a JSON:API error response unless the operation documents that status already.
+fn add_error(operation: &mut Operation, status: &str, description: &str) {
+    if operation.responses.responses.contains_key(status) {
+        return;
+    }
+    let content = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("ErrorDocumentDoc")))
+        .build();
+    let response = ResponseBuilder::new()
+        .description(description)
+        .content(MEDIA_TYPE, content)
+        .build();
+    operation
+        .responses
+        .responses
+        .insert(status.to_owned(), RefOr::T(response));
 }
 
 /// The document as committed under `openapi/`.

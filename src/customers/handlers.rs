@@ -17,6 +17,7 @@ use crate::startup::AppState;
 
 /// Register a customer.
 #[utoipa::path(post, path = "/customers", tag = "customers",
+    params(("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names")),
     request_body(content = RequestDocument<RegistrationDoc>, content_type = "application/vnd.api+json"),
     responses(
         (status = 201, description = "Registered", body = SingleDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
@@ -53,6 +54,7 @@ pub async fn create_customer(
 
 /// The token owner, as a collection of one (reference §2.2).
 #[utoipa::path(get, path = "/customers", tag = "customers", security(("bearer" = [])),
+    params(("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names")),
     responses(
         (status = 200, description = "The authenticated customer", body = CollectionDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
         (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
@@ -75,7 +77,7 @@ pub async fn list_customers(
 
 /// One's own customer resource; any other reference is "not found" (reference §2.3).
 #[utoipa::path(get, path = "/customers/{customerReference}", tag = "customers", security(("bearer" = [])),
-    params(("customerReference" = String, Path, example = "DE--1")),
+    params(("customerReference" = String, Path, example = "DE--1"), ("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names")),
     responses(
         (status = 200, description = "The customer", body = SingleDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
         (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
@@ -99,7 +101,7 @@ pub async fn get_customer(
 
 /// Change the attributes sent; the others keep their values (reference §2.4).
 #[utoipa::path(patch, path = "/customers/{customerReference}", tag = "customers", security(("bearer" = [])),
-    params(("customerReference" = String, Path, example = "DE--1")),
+    params(("customerReference" = String, Path, example = "DE--1"), ("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names")),
     request_body(content = RequestDocument<UpdateDoc>, content_type = "application/vnd.api+json"),
     responses(
         (status = 200, description = "Updated", body = SingleDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),

@@ -38,6 +38,8 @@ pub const QUERY: QuerySpec = QuerySpec {
 pub struct CustomerAttributes {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    // Not `required`: a sparse fieldset (`fields[customers]`) may leave any attribute out.
+    #[schema(required = false)]
     pub email: String,
     #[schema(example = "Female")]
     pub gender: Option<String>,
@@ -46,10 +48,10 @@ pub struct CustomerAttributes {
     #[schema(example = "Mrs")]
     pub salutation: Option<String>,
     #[serde(serialize_with = "Timestamp::serialize")]
-    #[schema(value_type = String, example = "2026-11-23 08:15:02.694668")]
+    #[schema(value_type = String, required = false, example = "2026-11-23 08:15:02.694668")]
     pub created_at: NaiveDateTime,
     #[serde(serialize_with = "Timestamp::serialize")]
-    #[schema(value_type = String, example = "2026-11-23 08:15:02.694668")]
+    #[schema(value_type = String, required = false, example = "2026-11-23 08:15:02.694668")]
     pub updated_at: NaiveDateTime,
 }
 
