@@ -84,25 +84,44 @@ pub fn customer_resource(customer: &Customer, public_url: &str, query: &QueryPar
     )
 }
 
-/// `POST /customers` attributes (documentation; parsing is in `domain`).
+/// Spryker's genders (documentation; parsing is in `domain`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+/// Spryker's salutations.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum Salutation {
+    Mr,
+    Mrs,
+    Ms,
+    Dr,
+}
+
+/// `POST /customers` attributes (documentation; parsing is in `domain`, whose rules these
+/// limits repeat: 12 characters minimum, 72 bytes maximum, at least one upper-case letter,
+/// lower-case letter, digit and special character, no run of three, not a common password).
 #[derive(ToSchema)]
 #[schema(as = CustomerRegistrationAttributes, rename_all = "camelCase")]
 #[allow(dead_code)]
 pub struct RegistrationDoc {
-    #[schema(example = "sonia@example.com")]
+    #[schema(example = "sonia@example.com", format = Email, max_length = 100)]
     email: String,
-    #[schema(example = "Female")]
-    gender: String,
-    #[schema(example = "Mrs")]
-    salutation: String,
-    #[schema(example = "Sonia")]
+    gender: Gender,
+    salutation: Salutation,
+    #[schema(example = "Sonia", min_length = 1, max_length = 100)]
     first_name: String,
-    #[schema(example = "Wagner")]
+    #[schema(example = "Wagner", min_length = 1, max_length = 100)]
     last_name: String,
-    #[schema(example = "change-Me-2026!")]
+    #[schema(example = "change-Me-2026!", min_length = 12, max_length = 72)]
     password: String,
-    #[schema(example = "change-Me-2026!")]
+    #[schema(example = "change-Me-2026!", min_length = 12, max_length = 72)]
     confirm_password: String,
+    /// Must be `true`.
     accepted_terms: bool,
     #[schema(format = Date)]
     date_of_birth: Option<String>,
@@ -113,10 +132,13 @@ pub struct RegistrationDoc {
 #[schema(as = CustomerUpdateAttributes, rename_all = "camelCase")]
 #[allow(dead_code)]
 pub struct UpdateDoc {
+    #[schema(format = Email, max_length = 100)]
     email: Option<String>,
-    gender: Option<String>,
-    salutation: Option<String>,
+    gender: Option<Gender>,
+    salutation: Option<Salutation>,
+    #[schema(min_length = 1, max_length = 100)]
     first_name: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
     last_name: Option<String>,
     #[schema(format = Date)]
     date_of_birth: Option<String>,
