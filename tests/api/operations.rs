@@ -193,3 +193,39 @@ async fn an_instance_accepts_tokens_another_instance_issued() {
         StatusCode::OK
     );
 }
+
+#[test]
+fn the_migrate_subcommand_creates_and_migrates_the_database_then_exits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let status = Command::new(env!("CARGO_BIN_EXE_glue-customers"))
+        .arg("migrate")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("RUST_LOG", "warn")
+        .status()
+        .expect("run migrate");
+    assert!(status.success());
+    // Opened directly, not through Db::connect (which would migrate by itself).
+    use diesel::{Connection, RunQueryDsl};
+    let path = dir.path().join("var/glue.db");
+    let mut conn =
+        diesel::SqliteConnection::establish(&path.to_string_lossy()).expect("open the file");
+    diesel::sql_query("SELECT customer_reference, email_normalized FROM customers")
+        .execute(&mut conn)
+        .expect("the customers table exists");
+    diesel::sql_query("SELECT token_hash FROM refresh_tokens")
+        .execute(&mut conn)
+        .expect("the refresh_tokens table exists");
+
+    let unknown = Command::new(env!("CARGO_BIN_EXE_glue-customers"))
+        .arg("frobnicate")
+        .current_dir(dir.path())
+        .env_clear()
+        .status()
+        .expect("run");
+    assert_eq!(
+        unknown.code(),
+        Some(2),
+        "an unknown subcommand is a usage error"
+    );
+}
