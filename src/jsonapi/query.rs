@@ -298,6 +298,52 @@ mod tests {
     }
 
     #[test]
+    fn sort_and_page_are_parsed_for_endpoints_that_support_them() {
+        const SORTABLE: QuerySpec = QuerySpec {
+            include: &[],
+            fields: &[],
+            sort: &["city", "zipCode"],
+        };
+        let q = QueryParams::parse(
+            "sort=-city,zipCode&page[offset]=20&page[limit]=10",
+            &SORTABLE,
+        )
+        .expect("valid");
+        assert_eq!(
+            q.sort(),
+            [
+                SortField {
+                    name: "city".into(),
+                    descending: true
+                },
+                SortField {
+                    name: "zipCode".into(),
+                    descending: false
+                },
+            ]
+        );
+        assert_eq!(
+            q.page(),
+            Some(Page {
+                offset: 20,
+                limit: 10
+            })
+        );
+        let limit_only = QueryParams::parse("page[limit]=5", &SORTABLE).expect("valid");
+        assert_eq!(
+            limit_only.page(),
+            Some(Page {
+                offset: 0,
+                limit: 5
+            })
+        );
+        match QueryParams::parse("sort=-nope", &SORTABLE) {
+            Err(ApiError::Query { parameter, .. }) => assert_eq!(parameter, "sort"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn empty_include_includes_nothing() {
         let q = QueryParams::parse("include=", &SPEC).expect("valid");
         assert_eq!(q.include(), Some(&[][..]));

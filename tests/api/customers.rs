@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{registration, spawn_app, PASSWORD};
+use crate::helpers::{registration, spawn_app, CUSTOMER_ATTRIBUTES, PASSWORD};
 
 #[tokio::test]
 async fn registration_answers_201_with_the_customer_and_no_password() {
@@ -22,19 +22,7 @@ async fn registration_answers_201_with_the_customer_and_no_password() {
     assert_eq!(response.header("cache-control"), Some("no-store"));
     let attributes = data["attributes"].as_object().expect("attributes");
     let keys: Vec<&str> = attributes.keys().map(String::as_str).collect();
-    assert_eq!(
-        keys,
-        [
-            "firstName",
-            "lastName",
-            "email",
-            "gender",
-            "dateOfBirth",
-            "salutation",
-            "createdAt",
-            "updatedAt"
-        ]
-    );
+    assert_eq!(keys, CUSTOMER_ATTRIBUTES);
     assert_eq!(attributes["email"], "sonia@example.com");
     assert_eq!(attributes["dateOfBirth"], "1990-05-17");
     let created = attributes["createdAt"].as_str().expect("createdAt");

@@ -15,6 +15,17 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 pub const JSON_API: &str = "application/vnd.api+json";
+/// The attributes of a `customers` resource, in Spryker's order (reference §2.1).
+pub const CUSTOMER_ATTRIBUTES: [&str; 8] = [
+    "firstName",
+    "lastName",
+    "email",
+    "gender",
+    "dateOfBirth",
+    "salutation",
+    "createdAt",
+    "updatedAt",
+];
 /// Satisfies the default password policy.
 pub const PASSWORD: &str = "Kx9!vTq2#mWz";
 

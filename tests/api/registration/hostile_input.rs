@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{access_token, assert_created, assert_login_refused, fetch, with_all, EMAIL};
-use crate::helpers::{registration, spawn_app, spawn_app_with, PASSWORD};
+use crate::helpers::{registration, spawn_app, spawn_app_with, CUSTOMER_ATTRIBUTES, PASSWORD};
 
 #[tokio::test]
 async fn extra_attributes_cannot_set_server_values() {
@@ -35,19 +35,7 @@ async fn extra_attributes_cannot_set_server_values() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(
-        keys,
-        [
-            "firstName",
-            "lastName",
-            "email",
-            "gender",
-            "dateOfBirth",
-            "salutation",
-            "createdAt",
-            "updatedAt"
-        ]
-    );
+    assert_eq!(keys, CUSTOMER_ATTRIBUTES);
     let now = chrono::Utc::now().naive_utc();
     for field in ["createdAt", "updatedAt"] {
         let value = data["attributes"][field].as_str().expect("timestamp");
