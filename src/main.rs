@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     };
     match command.as_str() {
         "serve" => serve(settings),
-        "migrate" => match Db::connect(&settings.database_url, 1) {
+        "migrate" => match Db::connect(&settings.database.url, 1) {
             Ok(_) => ExitCode::SUCCESS,
             Err(err) => fail(&err),
         },

@@ -1,13 +1,18 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations. `openapi/openapi.json`
-//! is this document; a test fails when the two drift apart (`make openapi` rewrites it).
+//! is this document; a test fails when the two drift apart (`make openapi` rewrites it). The
+//! server serves it at `/openapi.json` and Swagger UI, bundled in the binary, at `/docs/`.
 
+use std::sync::Arc;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::jsonapi::MEDIA_TYPE;
-
+use crate::error::ApiError;
+use crate::jsonapi::{get, method_not_allowed, MEDIA_TYPE};
 use crate::{auth, customers, ops};
 
 #[derive(OpenApi)]
@@ -131,4 +136,44 @@ pub fn document_json() -> Result<String, serde_json::Error> {
         s.push('\n');
         s
     })
+}
+
+/// The document, serialized once.
+struct Served(String);
+
+/// `/openapi.json`, and Swagger UI under `/docs/` (GET and HEAD, like every GET route).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let document = ApiDoc::openapi().to_json().unwrap_or_default();
+    let ui = Arc::new(utoipa_swagger_ui::Config::from("/openapi.json"));
+    cfg.service(
+        web::resource("/openapi.json")
+            .app_data(web::Data::new(Served(document)))
+            .route(get().to(serve_document))
+            .default_service(web::to(method_not_allowed(&["GET"]))),
+    )
+    .service(web::redirect("/docs", "/docs/"))
+    .service(
+        web::resource("/docs/{tail:.*}")
+            .app_data(web::Data::new(ui))
+            .route(get().to(serve_ui))
+            .default_service(web::to(method_not_allowed(&["GET"]))),
+    );
+}
+
+async fn serve_document(document: web::Data<Served>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document.0.clone())
+}
+
+async fn serve_ui(
+    tail: web::Path<String>,
+    config: web::Data<Arc<utoipa_swagger_ui::Config<'static>>>,
+) -> Result<HttpResponse, ApiError> {
+    let file = utoipa_swagger_ui::serve(&tail, Arc::clone(&config))
+        .map_err(ApiError::internal)?
+        .ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, file.content_type))
+        .body(file.bytes.into_owned()))
 }

@@ -4,8 +4,8 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::jsonapi::method_not_allowed;
-use crate::startup::AppState;
+use crate::jsonapi::{get, method_not_allowed};
+use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -16,12 +16,12 @@ pub struct Health {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/health")
-            .route(web::get().to(health))
+            .route(get().to(health))
             .default_service(web::to(method_not_allowed(&["GET"]))),
     )
     .service(
         web::resource("/ready")
-            .route(web::get().to(ready))
+            .route(get().to(ready))
             .default_service(web::to(method_not_allowed(&["GET"]))),
     );
 }

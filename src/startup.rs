@@ -1,6 +1,7 @@
 //! Builds the HTTP server from typed settings: database, token keys, routes, middleware.
 
 use std::net::TcpListener;
+use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
@@ -8,22 +9,13 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpMessage, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
-use utoipa::OpenApi;
-use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::{KeyError, TokenKeys};
 use crate::db::{Db, DbError};
-use crate::jsonapi::{error_documents, negotiate, not_found};
-use crate::openapi::ApiDoc;
+use crate::jsonapi::{error_documents, negotiate, not_found, JsonApiConfig};
 use crate::settings::Settings;
-use crate::{auth, customers, ops};
-
-/// What every handler can reach: the pool, the token keys, the settings.
-pub struct AppState {
-    pub db: Db,
-    pub keys: TokenKeys,
-    pub settings: Settings,
-}
+use crate::state::AppState;
+use crate::{auth, customers, openapi, ops};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -45,30 +37,34 @@ pub struct Application {
 
 impl Application {
     pub fn build(mut settings: Settings) -> Result<Self, StartupError> {
-        let listen_address = settings.listen.clone();
+        let listen_address = settings.server.listen.clone();
         let listen_error = |source| StartupError::Listen {
             address: listen_address.clone(),
             source,
         };
-        let listener = TcpListener::bind(&settings.listen).map_err(listen_error)?;
+        let listener = TcpListener::bind(&settings.server.listen).map_err(listen_error)?;
         let address = listener.local_addr().map_err(listen_error)?;
         // Port 0 (tests) picks a free port; links derived from the listen address follow it.
-        let implicit = format!("http://{}", settings.listen);
-        if settings.public_url == implicit {
-            settings.public_url = format!("http://{address}");
+        let implicit = settings.server.implicit_public_url();
+        if settings.server.public_url == implicit {
+            settings.server.public_url = format!("http://{address}");
         }
-        if settings.jwt_issuer == implicit {
-            settings.jwt_issuer = settings.public_url.clone();
+        if settings.tokens.issuer == implicit {
+            settings.tokens.issuer = settings.server.public_url.clone();
         }
-        let db = Db::connect(&settings.database_url, settings.db_pool_size)?;
-        let keys = TokenKeys::load_or_create(&settings)?;
-        let workers = settings.workers;
-        tracing::info!(%address, backend = settings.database_url.backend_name(), "listening");
+        let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
+        let keys = TokenKeys::load_or_create(&settings.tokens)?;
+        let workers = settings.server.workers;
+        let jsonapi = JsonApiConfig {
+            body_timeout: Duration::from_secs(settings.limits.body_timeout),
+        };
+        let backend = settings.database.url.backend_name();
+        tracing::info!(%address, backend, "listening");
         let state = web::Data::new(AppState { db, keys, settings });
-        let openapi = ApiDoc::openapi();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(jsonapi)
                 .wrap(from_fn(negotiate))
                 .wrap(error_documents())
                 .wrap(from_fn(request_id_header))
@@ -76,8 +72,7 @@ impl Application {
                 .configure(customers::configure)
                 .configure(auth::configure)
                 .configure(ops::configure)
-                .service(web::redirect("/docs", "/docs/"))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+                .configure(openapi::configure)
                 .default_service(web::to(not_found))
         })
         .workers(workers)

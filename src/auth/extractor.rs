@@ -12,7 +12,7 @@ use super::repo;
 use super::tokens::CUSTOMER_SCOPE;
 use crate::customers::model::Customer;
 use crate::error::{ApiError, Code};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The customer behind a live access token, as loaded with the session check.
 #[derive(Debug, Clone)]

@@ -1,18 +1,17 @@
 //! `POST /access-tokens`, `POST /refresh-tokens`, `DELETE /refresh-tokens/{token|mine}`.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 
 use super::resource::{
     token_resource, AccessTokens, LoginDoc, RefreshDoc, RefreshTokens, TokenAttributes,
 };
-use super::service::{self, RefreshOutcome};
-use super::{password, AuthenticatedCustomer};
-use crate::customers::{domain::normalize_email, repo as customers_repo};
-use crate::error::{ApiError, Code};
+use super::service::{self, LoginRules};
+use super::AuthenticatedCustomer;
+use crate::error::ApiError;
 use crate::jsonapi::openapi::{ErrorDocumentDoc, RequestDocument, SingleDocument};
-use crate::jsonapi::{no_content, Document, JsonApiBody, QueryParams, QuerySpec, ResourceKind};
-use crate::startup::AppState;
+use crate::jsonapi::{no_content, Document, JsonApiBody, JsonApiQuery, NoQuery, ResourceKind};
+use crate::state::AppState;
 use crate::validation::{Rule, Validator};
 
 /// Log in with email and password (reference §2.11).
@@ -24,11 +23,10 @@ use crate::validation::{Rule, Validator};
         (status = 422, description = "Validation (901)", body = ErrorDocumentDoc),
     ))]
 pub async fn create_access_token(
-    req: HttpRequest,
+    _query: JsonApiQuery<NoQuery>,
     body: JsonApiBody<AccessTokens>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    QueryParams::parse(req.query_string(), &QuerySpec::NONE)?;
     let mut v = Validator::new(&body.attributes);
     let username = v.required("username", &[Rule::NotBlank, Rule::Email]);
     let secret = v.required("password", &[Rule::NotBlank]);
@@ -36,29 +34,14 @@ pub async fn create_access_token(
     let (Some(Some(username)), Some(Some(secret))) = (username, secret) else {
         return Err(ApiError::internal("validated login lacks a field"));
     };
-    let normalized = normalize_email(&username);
-    let customer = state
-        .db
-        .read(move |conn| Ok(customers_repo::find_by_email(conn, &normalized)?))
-        .await?;
-    let cost = state.settings.bcrypt_cost;
-    let stored = customer.as_ref().and_then(|c| c.password_hash.clone());
-    // bcrypt runs on the blocking pool; unknown emails verify against a dummy hash.
-    let check = web::block(move || password::check_login(&secret, stored.as_deref(), cost)).await?;
-    let customer = match customer {
-        Some(c) if check.verified => c,
-        _ => return Err(ApiError::Domain(Code::FailedToAuthenticate)),
+    let settings = &state.settings;
+    let rules = LoginRules {
+        bcrypt_cost: settings.passwords.bcrypt_cost,
+        double_opt_in: settings.accounts.double_opt_in,
+        refresh_ttl: settings.tokens.refresh_ttl,
     };
-    service::may_log_in(&customer, state.settings.double_opt_in)?;
-    let refresh_ttl = state.settings.refresh_token_ttl;
-    let shared = state.clone();
-    let pair = state
-        .db
-        .write(move |conn| {
-            service::start_session(conn, &shared.keys, &customer, check.rehash, refresh_ttl)
-        })
-        .await?;
-    let resource = token_resource(AccessTokens::TYPE, pair, &state.settings.public_url);
+    let pair = service::log_in(&state.db, &state.keys, rules, &username, secret).await?;
+    let resource = token_resource(AccessTokens::TYPE, pair, &settings.server.public_url);
     Ok(Document::single(resource).into_response(StatusCode::CREATED))
 }
 
@@ -71,30 +54,26 @@ pub async fn create_access_token(
         (status = 422, description = "Validation (901)", body = ErrorDocumentDoc),
     ))]
 pub async fn create_refresh_token(
-    req: HttpRequest,
+    _query: JsonApiQuery<NoQuery>,
     body: JsonApiBody<RefreshTokens>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    QueryParams::parse(req.query_string(), &QuerySpec::NONE)?;
     let mut v = Validator::new(&body.attributes);
     let presented = v.required("refreshToken", &[Rule::NotBlank]);
     v.finish()?;
     let Some(Some(presented)) = presented else {
         return Err(ApiError::internal("validated refresh lacks the token"));
     };
-    let refresh_ttl = state.settings.refresh_token_ttl;
-    let shared = state.clone();
-    let outcome = state
-        .db
-        .write(move |conn| service::refresh(conn, &shared.keys, &presented, refresh_ttl))
-        .await?;
-    match outcome {
-        RefreshOutcome::Rotated(pair) => {
-            let resource = token_resource(RefreshTokens::TYPE, pair, &state.settings.public_url);
-            Ok(Document::single(resource).into_response(StatusCode::CREATED))
-        }
-        RefreshOutcome::Refused => Err(ApiError::Domain(Code::FailedToRefresh)),
-    }
+    let settings = &state.settings;
+    let pair = service::refresh(
+        &state.db,
+        &state.keys,
+        presented,
+        settings.tokens.refresh_ttl,
+    )
+    .await?;
+    let resource = token_resource(RefreshTokens::TYPE, pair, &settings.server.public_url);
+    Ok(Document::single(resource).into_response(StatusCode::CREATED))
 }
 
 /// Revoke a refresh token of one's own, or all of them with `mine`. Always 204, whatever the
@@ -107,12 +86,11 @@ pub async fn create_refresh_token(
         (status = 403, description = "Missing access token (002)", body = ErrorDocumentDoc),
     ))]
 pub async fn delete_refresh_token(
-    req: HttpRequest,
+    _query: JsonApiQuery<NoQuery>,
     path: web::Path<String>,
     owner: AuthenticatedCustomer,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    QueryParams::parse(req.query_string(), &QuerySpec::NONE)?;
     let token = path.into_inner();
     state
         .db

@@ -1,9 +1,8 @@
-//! Authentication: password hashing and policy, access and refresh tokens, the
+//! Authentication: logins, access and refresh tokens, the
 //! `AuthenticatedCustomer` extractor, and the `/access-tokens` and `/refresh-tokens` resources.
 
 mod extractor;
 pub mod handlers;
-pub mod password;
 pub mod repo;
 pub mod resource;
 pub mod service;

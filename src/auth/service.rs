@@ -1,14 +1,17 @@
-//! Login, refresh-token rotation with reuse detection, and revocation.
+//! Login, refresh-token rotation with reuse detection, and revocation. Access tokens are signed
+//! after the transaction commits: signing needs no database, and a SQLite writer holds the
+//! write lock for as short a time as possible.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::Duration;
 
 use super::repo;
 use super::tokens::{self, TokenKeys, CUSTOMER_SCOPE};
+use crate::customers::domain::normalize_email;
 use crate::customers::model::Customer;
 use crate::customers::repo as customers_repo;
-use crate::customers::service::now;
-use crate::db::DbConnection;
+use crate::db::{now, Db, DbConnection};
 use crate::error::{ApiError, Code};
+use crate::password;
 
 /// What a successful login or refresh hands out.
 #[derive(Debug)]
@@ -19,139 +22,188 @@ pub struct TokenPair {
     pub refresh_token: String,
 }
 
-pub enum RefreshOutcome {
-    Rotated(TokenPair),
-    /// Unknown, expired or revoked; or a replay, whose session is now revoked. The caller
-    /// commits, then answers `004`.
-    Refused,
+/// The settings a login depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginRules {
+    pub bcrypt_cost: u32,
+    pub double_opt_in: bool,
+    pub refresh_ttl: i64,
 }
 
-/// Starts a session for a customer whose password was verified: a refresh token in a new
-/// family and an access token bound to it. `rehash` replaces a hash of a lower cost.
-pub fn start_session(
-    conn: &mut DbConnection,
+/// A session with a new refresh token, committed; its access token is not signed yet.
+struct SessionGrant {
+    session_id: String,
+    reference: String,
+    refresh_token: String,
+}
+
+/// Email and password to a token pair, or `003` whatever went wrong (CONTRACT §3 item 16):
+/// unknown email, wrong password, unconfirmed or anonymized account.
+pub async fn log_in(
+    db: &Db,
     keys: &TokenKeys,
-    customer: &Customer,
-    rehash: Option<String>,
-    refresh_ttl: i64,
+    rules: LoginRules,
+    username: &str,
+    secret: String,
 ) -> Result<TokenPair, ApiError> {
-    let now = now();
-    let verified = customer
-        .password_hash
-        .as_deref()
-        .ok_or(ApiError::Domain(Code::FailedToAuthenticate))?;
-    if !customers_repo::confirm_login(conn, customer.id, verified, rehash.as_deref())? {
-        return Err(ApiError::Domain(Code::FailedToAuthenticate));
-    }
-    let session_id = tokens::random_hex(16);
-    repo::insert_session(conn, &session_id, customer.id, now)?;
-    issue_pair(
-        conn,
-        keys,
-        &session_id,
-        customer.id,
-        &customer.customer_reference,
-        now,
-        refresh_ttl,
-    )
-}
-
-fn issue_pair(
-    conn: &mut DbConnection,
-    keys: &TokenKeys,
-    session_id: &str,
-    customer_id: i32,
-    reference: &str,
-    now: NaiveDateTime,
-    refresh_ttl: i64,
-) -> Result<TokenPair, ApiError> {
-    let refresh_token = tokens::new_refresh_token();
-    let expires_at = now + Duration::seconds(refresh_ttl);
-    repo::insert_refresh_token(
-        conn,
-        &tokens::hash_refresh_token(&refresh_token),
-        session_id,
-        customer_id,
-        now,
-        expires_at,
-    )?;
-    let access = keys
-        .issue(reference, session_id, CUSTOMER_SCOPE)
-        .map_err(ApiError::internal)?;
-    Ok(TokenPair {
-        id: access.jti,
-        access_token: access.token,
-        expires_in: access.expires_in,
-        refresh_token,
-    })
-}
-
-/// Rotates a refresh token (CONTRACT §3 item 19): the presented token is spent and a new one
-/// of the same family is issued. A spent token presented again revokes the whole family
-/// (RFC 9700 reuse detection), which also ends its access tokens.
-pub fn refresh(
-    conn: &mut DbConnection,
-    keys: &TokenKeys,
-    presented: &str,
-    refresh_ttl: i64,
-) -> Result<RefreshOutcome, ApiError> {
-    let now = now();
-    let Some(state) = repo::find_refresh_token(conn, &tokens::hash_refresh_token(presented))?
-    else {
-        return Ok(RefreshOutcome::Refused);
+    let normalized = normalize_email(username);
+    let customer = db
+        .read(move |conn| Ok(customers_repo::find_by_email(conn, &normalized)?))
+        .await?;
+    let stored = customer.as_ref().and_then(|c| c.password_hash.clone());
+    // Unknown emails verify against a dummy hash, so they take as long as wrong passwords.
+    let check = password::check_login_blocking(secret, stored, rules.bcrypt_cost).await?;
+    let customer = match customer {
+        Some(c) if check.verified => c,
+        _ => return Err(ApiError::Domain(Code::FailedToAuthenticate)),
     };
-    if state.session_revoked_at.is_some() || state.expires_at <= now {
-        return Ok(RefreshOutcome::Refused);
-    }
-    if state.used_at.is_some() || !repo::consume_refresh_token(conn, state.id, now)? {
-        tracing::warn!(session = %state.session_id, "refresh token replayed; revoking its family");
-        repo::revoke_session(conn, &state.session_id, now)?;
-        return Ok(RefreshOutcome::Refused);
-    }
-    // An anonymization that committed while this ran has revoked the session; the lock makes
-    // this refresh wait for it and see it.
-    if !customers_repo::lock_live(conn, state.customer_id)? {
-        repo::revoke_session(conn, &state.session_id, now)?;
-        return Ok(RefreshOutcome::Refused);
-    }
-    let pair = issue_pair(
-        conn,
-        keys,
-        &state.session_id,
-        state.customer_id,
-        &state.customer_reference,
-        now,
-        refresh_ttl,
-    )?;
-    Ok(RefreshOutcome::Rotated(pair))
-}
-
-/// `DELETE /refresh-tokens/{token}` (reference §2.12): revokes the token's family if it is
-/// the caller's; says nothing either way.
-pub fn revoke(conn: &mut DbConnection, customer_id: i32, presented: &str) -> Result<(), ApiError> {
-    let now = now();
-    if let Some(state) = repo::find_refresh_token(conn, &tokens::hash_refresh_token(presented))? {
-        if state.customer_id == customer_id {
-            repo::revoke_session(conn, &state.session_id, now)?;
-        }
-    }
-    Ok(())
-}
-
-/// `DELETE /refresh-tokens/mine`: every session of the customer, and so every access token
-/// issued before now (CONTRACT §3 item 18).
-pub fn revoke_all(conn: &mut DbConnection, customer_id: i32) -> Result<(), ApiError> {
-    repo::revoke_all_sessions(conn, customer_id, now())?;
-    Ok(())
+    may_log_in(&customer, rules.double_opt_in)?;
+    let grant = db
+        .write(move |conn| start_session(conn, &customer, check.rehash, rules.refresh_ttl))
+        .await?;
+    sign(keys, grant)
 }
 
 /// A customer whose password matched may still not log in: anonymized, or not confirmed under
 /// double opt-in. The answer is the same `003` as for a wrong password (CONTRACT §3 item 16).
-pub fn may_log_in(customer: &Customer, double_opt_in: bool) -> Result<(), ApiError> {
+fn may_log_in(customer: &Customer, double_opt_in: bool) -> Result<(), ApiError> {
     let confirmed = !double_opt_in || customer.registered_at.is_some();
     if customer.anonymized_at.is_none() && confirmed {
         Ok(())
     } else {
         Err(ApiError::Domain(Code::FailedToAuthenticate))
     }
+}
+
+/// Starts a session for a customer whose password was verified: a refresh token in a new
+/// family. `rehash` replaces a hash of a lower cost.
+fn start_session(
+    conn: &mut DbConnection,
+    customer: &Customer,
+    rehash: Option<String>,
+    refresh_ttl: i64,
+) -> Result<SessionGrant, ApiError> {
+    let verified = customer
+        .password_hash
+        .as_deref()
+        .ok_or(ApiError::Domain(Code::FailedToAuthenticate))?;
+    // Under the row lock: an anonymization or password change that committed meanwhile wins.
+    if !customers_repo::confirm_login(conn, customer.id, verified, rehash.as_deref())? {
+        return Err(ApiError::Domain(Code::FailedToAuthenticate));
+    }
+    let session_id = tokens::random_hex(16);
+    repo::insert_session(conn, &session_id, customer.id, now())?;
+    grant(
+        conn,
+        session_id,
+        customer.id,
+        &customer.customer_reference,
+        refresh_ttl,
+    )
+}
+
+/// A new refresh token in the session's family.
+fn grant(
+    conn: &mut DbConnection,
+    session_id: String,
+    customer_id: i32,
+    reference: &str,
+    refresh_ttl: i64,
+) -> Result<SessionGrant, ApiError> {
+    let now = now();
+    let refresh_token = tokens::new_refresh_token();
+    repo::insert_refresh_token(
+        conn,
+        &tokens::hash_refresh_token(&refresh_token),
+        &session_id,
+        customer_id,
+        now,
+        now + Duration::seconds(refresh_ttl),
+    )?;
+    Ok(SessionGrant {
+        session_id,
+        reference: reference.to_owned(),
+        refresh_token,
+    })
+}
+
+fn sign(keys: &TokenKeys, grant: SessionGrant) -> Result<TokenPair, ApiError> {
+    let access = keys
+        .issue(&grant.reference, &grant.session_id, CUSTOMER_SCOPE)
+        .map_err(ApiError::internal)?;
+    Ok(TokenPair {
+        id: access.jti,
+        access_token: access.token,
+        expires_in: access.expires_in,
+        refresh_token: grant.refresh_token,
+    })
+}
+
+/// Rotates a refresh token (CONTRACT §3 item 19): the presented token is spent and a new one
+/// of the same family is issued; `004` for anything else. A spent token presented again
+/// revokes the whole family (RFC 9700 reuse detection), which also ends its access tokens:
+/// that revocation commits before the `004` goes out.
+pub async fn refresh(
+    db: &Db,
+    keys: &TokenKeys,
+    presented: String,
+    refresh_ttl: i64,
+) -> Result<TokenPair, ApiError> {
+    let grant = db
+        .write(move |conn| rotate(conn, &presented, refresh_ttl))
+        .await?
+        .ok_or(ApiError::Domain(Code::FailedToRefresh))?;
+    sign(keys, grant)
+}
+
+fn rotate(
+    conn: &mut DbConnection,
+    presented: &str,
+    refresh_ttl: i64,
+) -> Result<Option<SessionGrant>, ApiError> {
+    let now = now();
+    let Some(state) = repo::find_refresh_token(conn, &tokens::hash_refresh_token(presented))?
+    else {
+        return Ok(None);
+    };
+    if state.session_revoked_at.is_some() || state.expires_at <= now {
+        return Ok(None);
+    }
+    if state.used_at.is_some() || !repo::consume_refresh_token(conn, state.id, now)? {
+        tracing::warn!(session = %state.session_id, "refresh token replayed; revoking its family");
+        repo::revoke_session(conn, &state.session_id, now)?;
+        return Ok(None);
+    }
+    // An anonymization that committed while this ran has revoked the session; the lock makes
+    // this refresh wait for it and see it.
+    if !customers_repo::lock_live(conn, state.customer_id)? {
+        repo::revoke_session(conn, &state.session_id, now)?;
+        return Ok(None);
+    }
+    let grant = grant(
+        conn,
+        state.session_id,
+        state.customer_id,
+        &state.customer_reference,
+        refresh_ttl,
+    )?;
+    Ok(Some(grant))
+}
+
+/// `DELETE /refresh-tokens/{token}` (reference §2.12): revokes the token's family if it is
+/// the caller's; says nothing either way.
+pub fn revoke(conn: &mut DbConnection, customer_id: i32, presented: &str) -> Result<(), ApiError> {
+    if let Some(state) = repo::find_refresh_token(conn, &tokens::hash_refresh_token(presented))? {
+        if state.customer_id == customer_id {
+            repo::revoke_session(conn, &state.session_id, now())?;
+        }
+    }
+    Ok(())
+}
+
+/// Every session of the customer, and so every access token issued before now (CONTRACT §3
+/// item 18): `DELETE /refresh-tokens/mine`, anonymization, and later password changes.
+pub fn revoke_all(conn: &mut DbConnection, customer_id: i32) -> Result<(), ApiError> {
+    repo::revoke_all_sessions(conn, customer_id, now())?;
+    Ok(())
 }

@@ -13,7 +13,7 @@ use rsa::RsaPrivateKey;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::settings::Settings;
+use crate::settings::TokenSettings;
 
 /// The scope of a storefront customer's token (Spryker: `customer`).
 pub const CUSTOMER_SCOPE: &str = "customer";
@@ -63,8 +63,8 @@ pub struct TokenKeys {
 impl TokenKeys {
     /// Reads the RSA private key (PKCS#8 or PKCS#1 PEM) from the configured file, creating a new
     /// 2048-bit key there on first start when the file does not exist.
-    pub fn load_or_create(settings: &Settings) -> Result<Self, KeyError> {
-        let path = settings.jwt_key_file.as_path();
+    pub fn load_or_create(settings: &TokenSettings) -> Result<Self, KeyError> {
+        let path = settings.key_file.as_path();
         let pem = if path.exists() {
             std::fs::read_to_string(path).map_err(|e| file_error(path, e))?
         } else {
@@ -73,7 +73,7 @@ impl TokenKeys {
         Self::from_pem(&pem, settings)
     }
 
-    pub fn from_pem(pem: &str, settings: &Settings) -> Result<Self, KeyError> {
+    pub fn from_pem(pem: &str, settings: &TokenSettings) -> Result<Self, KeyError> {
         let encoding =
             EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| KeyError::Key(e.to_string()))?;
         let private = RsaPrivateKey::from_pkcs8_pem(pem)
@@ -88,8 +88,8 @@ impl TokenKeys {
         // Only RS256 is accepted: `alg: none`, HS256 with the public key and every other
         // algorithm fail (RFC 8725 §3.1).
         let mut validation = Validation::new(Algorithm::RS256);
-        validation.set_issuer(&[settings.jwt_issuer.as_str()]);
-        validation.set_audience(&[settings.jwt_audience.as_str()]);
+        validation.set_issuer(&[settings.issuer.as_str()]);
+        validation.set_audience(&[settings.audience.as_str()]);
         validation.set_required_spec_claims(&["exp", "nbf", "iat", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
         validation.leeway = 0;
@@ -97,9 +97,9 @@ impl TokenKeys {
             encoding,
             decoding,
             validation,
-            issuer: settings.jwt_issuer.clone(),
-            audience: settings.jwt_audience.clone(),
-            access_ttl: settings.access_token_ttl,
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+            access_ttl: settings.access_ttl,
         })
     }
 

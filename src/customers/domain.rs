@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
-use crate::auth::password;
 use crate::error::{ApiError, Code};
+use crate::password::policy::{confirm_rules, policy_violations, validate_new};
 use crate::settings::PasswordPolicy;
 use crate::validation::{parse_date, Rule, Validator};
 
@@ -84,8 +84,8 @@ pub fn parse_registration(
     let salutation = v.required("salutation", &[Rule::NotBlank, Rule::Choice(SALUTATIONS)]);
     let first_name = v.required("firstName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
     let last_name = v.required("lastName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
-    let password = new_password(&mut v, "password", policy, true);
-    let confirm = v.required("confirmPassword", &password::confirm_rules(policy));
+    let password = validate_new(&mut v, "password", policy, true);
+    let confirm = v.required("confirmPassword", &confirm_rules(policy));
     let terms = v.required_true("acceptedTerms");
     let date_of_birth = v.optional("dateOfBirth", &[Rule::Date]);
     v.finish()?;
@@ -112,7 +112,7 @@ pub fn parse_registration(
     if password != confirm {
         return Err(ApiError::Domain(Code::PasswordsDoNotMatch));
     }
-    let mut codes = password::policy_violations(&password, policy);
+    let mut codes = policy_violations(&password, policy);
     codes.extend(zed_email_errors(&email));
     if !codes.is_empty() {
         return Err(ApiError::Domains(codes));
@@ -126,29 +126,6 @@ pub fn parse_registration(
         date_of_birth: date_of_birth.flatten().as_deref().and_then(parse_date),
         password,
     })
-}
-
-/// A new password: the `901` length rules, then the character classes.
-fn new_password(
-    v: &mut Validator<'_>,
-    field: &str,
-    policy: &PasswordPolicy,
-    required: bool,
-) -> Option<Option<String>> {
-    let rules = password::password_rules(policy);
-    let value = if required {
-        v.required(field, &rules)
-    } else {
-        v.optional(field, &rules)
-    };
-    // Symfony checks every constraint of a field (reference §1.6): the character classes are
-    // reported even when the length already failed. An empty string is NotBlank's business.
-    let text = v.string(field).filter(|s| !s.is_empty());
-    if let Some(message) = text.and_then(|pw| password::character_class_violation(pw, policy)) {
-        v.violation(field, message);
-        return None;
-    }
-    value
 }
 
 /// What a PATCH may change; `None` leaves a field as it is (JSON:API: missing attributes keep
@@ -176,8 +153,8 @@ pub fn parse_changes(
     let first_name = v.optional("firstName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
     let last_name = v.optional("lastName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
     let date_of_birth = v.optional("dateOfBirth", &[Rule::Date]);
-    let password = new_password(&mut v, "password", policy, false);
-    let confirm = v.optional("confirmPassword", &password::confirm_rules(policy));
+    let password = validate_new(&mut v, "password", policy, false);
+    let confirm = v.optional("confirmPassword", &confirm_rules(policy));
     v.finish()?;
     if let Some(Some(password)) = &password {
         if confirm.flatten().as_deref() != Some(password.as_str()) {

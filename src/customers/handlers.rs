@@ -1,19 +1,21 @@
 //! HTTP handlers for `/customers`: parse, call the service on the blocking pool, answer.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 
 use super::resource::{
-    customer_resource, CustomerAttributes, Customers, RegistrationDoc, UpdateDoc, QUERY, TYPE,
+    customer_resource, CustomerAttributes, CustomerQuery, Customers, RegistrationDoc, UpdateDoc,
+    TYPE,
 };
 use super::{domain, service};
-use crate::auth::{password, AuthenticatedCustomer};
+use crate::auth::{self, AuthenticatedCustomer};
 use crate::error::ApiError;
 use crate::jsonapi::openapi::{
     CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
 };
-use crate::jsonapi::{no_content, Document, JsonApiBody, QueryParams};
-use crate::startup::AppState;
+use crate::jsonapi::{no_content, Document, JsonApiBody, JsonApiQuery, NoQuery};
+use crate::password;
+use crate::state::AppState;
 
 /// Register a customer.
 #[utoipa::path(post, path = "/customers", tag = "customers",
@@ -27,20 +29,29 @@ use crate::startup::AppState;
         (status = 422, description = "Validation (901), passwords differ (406), email taken (400), email format (416, 417)", body = ErrorDocumentDoc),
     ))]
 pub async fn create_customer(
-    req: HttpRequest,
+    query: JsonApiQuery<CustomerQuery>,
     body: JsonApiBody<Customers>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = QueryParams::parse(req.query_string(), &QUERY)?;
     let settings = &state.settings;
-    let registration = domain::parse_registration(&body.attributes, &settings.password_policy)?;
-    let hash = password::hash_blocking(registration.password.clone(), settings.bcrypt_cost).await?;
-    let (store, double_opt_in) = (settings.store.clone(), settings.double_opt_in);
+    let passwords = &settings.passwords;
+    let registration = domain::parse_registration(&body.attributes, &passwords.policy)?;
+    let hash =
+        password::hash_blocking(registration.password.clone(), passwords.bcrypt_cost).await?;
+    let accounts = settings.accounts.clone();
     let customer = state
         .db
-        .write(move |conn| service::register(conn, &registration, &hash, &store, double_opt_in))
+        .write(move |conn| {
+            service::register(
+                conn,
+                &registration,
+                &hash,
+                &accounts.store,
+                accounts.double_opt_in,
+            )
+        })
         .await?;
-    let resource = customer_resource(&customer, &settings.public_url, &query);
+    let resource = customer_resource(&customer, &settings.server.public_url, &query);
     // JSON:API: `Location` and the resource's `links.self` must be the same URL.
     let location = header::HeaderValue::from_str(&resource.links.self_).ok();
     let mut response = Document::single(resource)
@@ -61,13 +72,12 @@ pub async fn create_customer(
         (status = 403, description = "Missing access token (002)", body = ErrorDocumentDoc),
     ))]
 pub async fn list_customers(
-    req: HttpRequest,
+    query: JsonApiQuery<CustomerQuery>,
     owner: AuthenticatedCustomer,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = QueryParams::parse(req.query_string(), &QUERY)?;
-    let customer = service::get_own(&owner, owner.reference())?;
-    let public_url = &state.settings.public_url;
+    let customer = service::get_own(&owner.customer, owner.reference())?;
+    let public_url = &state.settings.server.public_url;
     let resources = vec![customer_resource(customer, public_url, &query)];
     let self_link = query.link(format!("{public_url}/{TYPE}"));
     Ok(Document::collection(resources, self_link)
@@ -85,15 +95,13 @@ pub async fn list_customers(
         (status = 404, description = "Not the token owner or unknown (402)", body = ErrorDocumentDoc),
     ))]
 pub async fn get_customer(
-    req: HttpRequest,
+    query: JsonApiQuery<CustomerQuery>,
     path: web::Path<String>,
     owner: AuthenticatedCustomer,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = QueryParams::parse(req.query_string(), &QUERY)?;
-    let reference = path.into_inner();
-    let customer = service::get_own(&owner, &reference)?;
-    let resource = customer_resource(customer, &state.settings.public_url, &query);
+    let customer = service::get_own(&owner.customer, &path)?;
+    let resource = customer_resource(customer, &state.settings.server.public_url, &query);
     Ok(Document::single(resource)
         .with_query(&query)
         .into_response(StatusCode::OK))
@@ -112,21 +120,20 @@ pub async fn get_customer(
         (status = 422, description = "Validation (901), email taken (400), email format (416, 417)", body = ErrorDocumentDoc),
     ))]
 pub async fn update_customer(
-    req: HttpRequest,
+    query: JsonApiQuery<CustomerQuery>,
     path: web::Path<String>,
     body: JsonApiBody<Customers>,
     owner: AuthenticatedCustomer,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = QueryParams::parse(req.query_string(), &QUERY)?;
     let reference = path.into_inner();
     body.ensure_id_matches(&reference)?;
-    let changes = domain::parse_changes(&body.attributes, &state.settings.password_policy)?;
+    let changes = domain::parse_changes(&body.attributes, &state.settings.passwords.policy)?;
     let customer = state
         .db
-        .write(move |conn| service::update(conn, &owner, &reference, changes))
+        .write(move |conn| service::update(conn, &owner.customer, &reference, changes))
         .await?;
-    let resource = customer_resource(&customer, &state.settings.public_url, &query);
+    let resource = customer_resource(&customer, &state.settings.server.public_url, &query);
     Ok(Document::single(resource)
         .with_query(&query)
         .into_response(StatusCode::OK))
@@ -141,16 +148,19 @@ pub async fn update_customer(
         (status = 403, description = "Missing access token (002) or not the owner (411)", body = ErrorDocumentDoc),
     ))]
 pub async fn delete_customer(
-    req: HttpRequest,
+    _query: JsonApiQuery<NoQuery>,
     path: web::Path<String>,
     owner: AuthenticatedCustomer,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    QueryParams::parse(req.query_string(), &crate::jsonapi::QuerySpec::NONE)?;
     let reference = path.into_inner();
     state
         .db
-        .write(move |conn| service::anonymize(conn, &owner, &reference))
+        .write(move |conn| {
+            service::anonymize(conn, &owner.customer, &reference)?;
+            // CONTRACT §3 item 13: every token of the customer stops working at once.
+            auth::service::revoke_all(conn, owner.id())
+        })
         .await?;
     Ok(no_content())
 }

@@ -9,13 +9,13 @@ pub mod service;
 
 use actix_web::web;
 
-use crate::jsonapi::{method_not_allowed, missing_id};
+use crate::jsonapi::{get, method_not_allowed, missing_id};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/customers")
             .route(web::post().to(handlers::create_customer))
-            .route(web::get().to(handlers::list_customers))
+            .route(get().to(handlers::list_customers))
             .default_service(web::to(method_not_allowed(&["GET", "POST"]))),
     )
     .service(
@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::resource("/customers/{customerReference}")
-            .route(web::get().to(handlers::get_customer))
+            .route(get().to(handlers::get_customer))
             .route(web::patch().to(handlers::update_customer))
             .route(web::delete().to(handlers::delete_customer))
             .default_service(web::to(method_not_allowed(&["GET", "PATCH", "DELETE"]))),

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::model::Customer;
-use crate::jsonapi::{QueryParams, QuerySpec, Resource, ResourceKind, Timestamp};
+use crate::jsonapi::{QueryParams, QuerySpec, QuerySpecOf, Resource, ResourceKind, Timestamp};
 
 pub const TYPE: &str = "customers";
 
@@ -27,11 +27,15 @@ pub const FIELDS: &[&str] = &[
     "updatedAt",
 ];
 
-pub const QUERY: QuerySpec = QuerySpec {
-    include: &[],
-    fields: &[(TYPE, FIELDS)],
-    sort: &[],
-};
+/// `fields[customers]`; nothing else yet.
+pub struct CustomerQuery;
+
+impl QuerySpecOf for CustomerQuery {
+    const SPEC: QuerySpec = QuerySpec {
+        fields: &[(TYPE, FIELDS)],
+        ..QuerySpec::NONE
+    };
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -1,18 +1,12 @@
 //! The rules for customers: registration, reading and updating one's own account, anonymizing.
 
-use chrono::{NaiveDateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::domain::{CustomerChanges, CustomerReference, Registration};
 use super::model::{Customer, CustomerChangeset, NewCustomer};
 use super::repo;
-use crate::auth::{repo as auth_repo, tokens, AuthenticatedCustomer};
-use crate::db::DbConnection;
+use crate::db::{now, DbConnection};
 use crate::error::{ApiError, Code};
-
-pub fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
-}
 
 /// Creates the customer. `password_hash` was computed off the database connection.
 pub fn register(
@@ -56,30 +50,27 @@ fn email_conflict(err: DieselError) -> ApiError {
     }
 }
 
-/// reference §2.3: any reference but one's own is "not found". The extractor has loaded the
-/// customer already.
-pub fn get_own<'a>(
-    owner: &'a AuthenticatedCustomer,
-    reference: &str,
-) -> Result<&'a Customer, ApiError> {
-    if reference != owner.reference() {
+/// reference §2.3: any reference but one's own is "not found". `owner` is the customer the
+/// access token belongs to, loaded with the session check.
+pub fn get_own<'a>(owner: &'a Customer, reference: &str) -> Result<&'a Customer, ApiError> {
+    if reference != owner.customer_reference {
         return Err(ApiError::Domain(Code::CustomerNotFound));
     }
-    Ok(&owner.customer)
+    Ok(owner)
 }
 
 /// reference §2.4: only the attributes sent change.
 pub fn update(
     conn: &mut DbConnection,
-    owner: &AuthenticatedCustomer,
+    owner: &Customer,
     reference: &str,
     changes: CustomerChanges,
 ) -> Result<Customer, ApiError> {
-    if reference != owner.reference() {
+    if reference != owner.customer_reference {
         return Err(ApiError::Domain(Code::UnauthorizedRequest));
     }
     let customer =
-        repo::find_by_id(conn, owner.id())?.ok_or(ApiError::Domain(Code::CustomerNotFound))?;
+        repo::find_by_id(conn, owner.id)?.ok_or(ApiError::Domain(Code::CustomerNotFound))?;
     let normalized = changes.email.as_ref().map(|e| e.normalized());
     if let Some(normalized) = &normalized {
         if repo::email_taken(conn, normalized, Some(customer.id))? {
@@ -100,22 +91,20 @@ pub fn update(
     repo::update(conn, customer.id, &changeset).map_err(email_conflict)
 }
 
-/// CONTRACT §3 item 13: the row and its reference stay; personal data goes; every token of
-/// the customer stops working at once.
+/// CONTRACT §3 item 13: the row and its reference stay; personal data goes. Ending the
+/// customer's sessions is the caller's part of the same transaction (sessions belong to
+/// `auth`, which builds on customers).
 pub fn anonymize(
     conn: &mut DbConnection,
-    owner: &AuthenticatedCustomer,
+    owner: &Customer,
     reference: &str,
 ) -> Result<(), ApiError> {
-    if reference != owner.reference() {
+    if reference != owner.customer_reference {
         return Err(ApiError::Domain(Code::UnauthorizedRequest));
     }
     let now = now();
-    let placeholder = format!(
-        "{}@{}.invalid",
-        tokens::random_hex(16),
-        tokens::random_hex(8)
-    );
+    // A random, unique, undeliverable address (RFC 2606 reserves `.invalid`).
+    let placeholder = format!("{}@anonymized.invalid", uuid::Uuid::new_v4().simple());
     let changeset = CustomerChangeset {
         email_normalized: Some(placeholder.clone()),
         email: Some(placeholder),
@@ -128,7 +117,6 @@ pub fn anonymize(
         anonymized_at: Some(Some(now)),
         updated_at: Some(now),
     };
-    repo::update(conn, owner.id(), &changeset)?;
-    auth_repo::revoke_all_sessions(conn, owner.id(), now)?;
+    repo::update(conn, owner.id, &changeset)?;
     Ok(())
 }

@@ -14,6 +14,8 @@ use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+use chrono::NaiveDateTime;
+
 use crate::error::ApiError;
 use crate::settings::DatabaseUrl;
 
@@ -38,6 +40,11 @@ pub enum DbError {
     Migration(String),
     #[error("pool: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
+}
+
+/// The current time as the tables store it: UTC without a zone.
+pub fn now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc()
 }
 
 fn pending<C>(conn: &mut C, migrations: EmbeddedMigrations) -> Result<usize, DbError>

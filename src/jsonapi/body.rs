@@ -14,10 +14,24 @@ use futures_util::StreamExt;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
-use crate::startup::AppState;
 
 /// Bodies larger than this get 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// What the JSON:API layer needs from the settings, registered as app data by `startup`.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonApiConfig {
+    /// How long a request body may take to arrive once the headers are in (then 408).
+    pub body_timeout: Duration,
+}
+
+impl Default for JsonApiConfig {
+    fn default() -> Self {
+        Self {
+            body_timeout: Duration::from_secs(10),
+        }
+    }
+}
 
 /// Names the `type` an endpoint accepts.
 pub trait ResourceKind {
@@ -55,8 +69,10 @@ impl<K: ResourceKind + 'static> FromRequest for JsonApiBody<K> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let timeout = req
-            .app_data::<actix_web::web::Data<AppState>>()
-            .map_or(10, |state| state.settings.body_timeout);
+            .app_data::<JsonApiConfig>()
+            .copied()
+            .unwrap_or_default()
+            .body_timeout;
         let mut payload = payload.take();
         Box::pin(async move {
             if declared.is_some_and(|len| len > BODY_LIMIT) {
@@ -76,7 +92,7 @@ impl<K: ResourceKind + 'static> FromRequest for JsonApiBody<K> {
                 }
                 Ok(bytes)
             };
-            let bytes = actix_web::rt::time::timeout(Duration::from_secs(timeout), read)
+            let bytes = actix_web::rt::time::timeout(timeout, read)
                 .await
                 .map_err(|_| ApiError::BodyTimeout)??;
             parse_document(&bytes, &method, K::TYPE)

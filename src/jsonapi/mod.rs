@@ -8,11 +8,13 @@ pub mod openapi;
 mod query;
 mod routing;
 
-pub use body::{JsonApiBody, ResourceKind, BODY_LIMIT};
+pub use body::{JsonApiBody, JsonApiConfig, ResourceKind, BODY_LIMIT};
 pub use document::{
     json_api_response, no_content, Document, ErrorDocument, ErrorObject, ErrorSource, Links,
     Resource, Timestamp,
 };
 pub use media::{negotiate, MEDIA_TYPE};
-pub use query::{Page, QueryParams, QuerySpec, SortField};
-pub use routing::{error_documents, method_not_allowed, missing_id, not_found};
+pub use query::{
+    JsonApiQuery, NoQuery, Page, PageSpec, QueryParams, QuerySpec, QuerySpecOf, SortField,
+};
+pub use routing::{error_documents, get, method_not_allowed, missing_id, not_found};

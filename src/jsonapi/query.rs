@@ -2,6 +2,12 @@
 //! `filter[...]`), checked against what each endpoint supports. CONTRACT §3 item 23: anything
 //! unsupported or malformed is a 400 with `source.parameter`.
 
+use std::future::{ready, Ready};
+use std::marker::PhantomData;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+
 use crate::error::ApiError;
 
 /// What one endpoint supports.
@@ -13,6 +19,22 @@ pub struct QuerySpec {
     pub fields: &'static [(&'static str, &'static [&'static str])],
     /// Sortable fields; empty: the endpoint does not support `sort`.
     pub sort: &'static [&'static str],
+    /// Names allowed in `filter[name]`; empty: the endpoint does not support filtering.
+    pub filter: &'static [&'static str],
+    /// Paging of a collection; `None`: well-formed `page[offset]`/`page[limit]` are accepted and
+    /// mean nothing (Spryker's clients send them everywhere), anything else under `page` is a 400.
+    pub page: Option<PageSpec>,
+}
+
+/// How a collection pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageSpec {
+    /// The page size when the client names none.
+    pub default_limit: u64,
+    /// The largest `page[limit]` accepted (a larger one is a 400, not silently cut).
+    pub max_limit: u64,
+    /// Whether keyset paging (`page[after]=<cursor>`) is offered beside offsets.
+    pub cursor: bool,
 }
 
 impl QuerySpec {
@@ -21,7 +43,43 @@ impl QuerySpec {
         include: &[],
         fields: &[],
         sort: &[],
+        filter: &[],
+        page: None,
     };
+}
+
+/// Names an endpoint's [`QuerySpec`] as a type, for the [`JsonApiQuery`] extractor.
+pub trait QuerySpecOf {
+    const SPEC: QuerySpec;
+}
+
+/// The spec of endpoints that take no query parameters.
+pub struct NoQuery;
+
+impl QuerySpecOf for NoQuery {
+    const SPEC: QuerySpec = QuerySpec::NONE;
+}
+
+/// The query string parsed once against the endpoint's spec, or a 400 naming the parameter.
+/// Put it first among a handler's arguments: its error is then the one answered when several
+/// extractors fail, whatever the others wait for.
+pub struct JsonApiQuery<S>(pub QueryParams, PhantomData<S>);
+
+impl<S> std::ops::Deref for JsonApiQuery<S> {
+    type Target = QueryParams;
+
+    fn deref(&self) -> &QueryParams {
+        &self.0
+    }
+}
+
+impl<S: QuerySpecOf> FromRequest for JsonApiQuery<S> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(QueryParams::parse(req.query_string(), &S::SPEC).map(|q| Self(q, PhantomData)))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,9 +99,14 @@ pub struct QueryParams {
     include: Option<Vec<String>>,
     fields: Vec<(String, Vec<String>)>,
     sort: Vec<SortField>,
+    filters: Vec<(String, String)>,
     page: Option<Page>,
-    canonical: String,
+    cursor: Option<String>,
+    /// The decoded pairs, in the client's order, for re-encoding in links.
+    pairs: Vec<(String, String)>,
 }
+
+const PAGE_INVALID: &str = "Pagination parameters are invalid.";
 
 impl QueryParams {
     pub fn parse(raw: &str, spec: &QuerySpec) -> Result<Self, ApiError> {
@@ -52,7 +115,8 @@ impl QueryParams {
             .collect();
         let mut out = QueryParams::default();
         let mut seen: Vec<&str> = Vec::new();
-        let (mut offset, mut limit) = (None, None);
+        let (mut offset, mut limit, mut after) = (None, None, None);
+        let cursor_paging = spec.page.is_some_and(|p| p.cursor);
         for (name, value) in &pairs {
             if seen.contains(&name.as_str()) {
                 return Err(ApiError::query(
@@ -72,13 +136,21 @@ impl QueryParams {
                 offset = Some(parse_page_number(name, value, 0)?);
             } else if name == "page[limit]" {
                 limit = Some(parse_page_number(name, value, 1)?);
+            } else if name == "page[after]" && cursor_paging {
+                if value.is_empty() {
+                    return Err(ApiError::query(name, PAGE_INVALID));
+                }
+                after = Some(value.clone());
             } else if bracketed(name, "page").is_some() {
-                return Err(ApiError::query(name, "Pagination parameters are invalid."));
-            } else if bracketed(name, "filter").is_some() {
-                return Err(ApiError::query(
-                    name,
-                    "Filtering by this field is not supported.",
-                ));
+                return Err(ApiError::query(name, PAGE_INVALID));
+            } else if let Some(field) = bracketed(name, "filter") {
+                if !spec.filter.contains(&field) {
+                    return Err(ApiError::query(
+                        name,
+                        "Filtering by this field is not supported.",
+                    ));
+                }
+                out.filters.push((field.to_owned(), value.clone()));
             } else {
                 return Err(ApiError::query(
                     name,
@@ -86,23 +158,38 @@ impl QueryParams {
                 ));
             }
         }
-        out.page = match (offset, limit) {
-            (None, None) => None,
-            // reference §1.4: an offset without a limit is invalid.
-            (Some(_), None) => {
-                return Err(ApiError::query(
-                    "page[limit]",
-                    "Pagination parameters are invalid.",
-                ))
+        out.page = match spec.page {
+            None => match (offset, limit) {
+                (None, None) => None,
+                // reference §1.4: an offset without a limit is invalid.
+                (Some(_), None) => return Err(ApiError::query("page[limit]", PAGE_INVALID)),
+                (offset, Some(limit)) => Some(Page {
+                    offset: offset.unwrap_or(0),
+                    limit,
+                }),
+            },
+            Some(paging) => {
+                if after.is_some() && offset.is_some() {
+                    return Err(ApiError::query(
+                        "page[after]",
+                        "page[after] and page[offset] cannot be combined.",
+                    ));
+                }
+                let limit = limit.unwrap_or(paging.default_limit);
+                if limit > paging.max_limit {
+                    return Err(ApiError::query(
+                        "page[limit]",
+                        format!("page[limit] must be at most {}.", paging.max_limit),
+                    ));
+                }
+                Some(Page {
+                    offset: offset.unwrap_or(0),
+                    limit,
+                })
             }
-            (offset, Some(limit)) => Some(Page {
-                offset: offset.unwrap_or(0),
-                limit,
-            }),
         };
-        out.canonical = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs.iter())
-            .finish();
+        out.cursor = after;
+        out.pairs = pairs;
         Ok(out)
     }
 
@@ -132,20 +219,50 @@ impl QueryParams {
         self.page
     }
 
+    /// The value of `filter[name]`, if the client sent it.
+    pub fn filter(&self, name: &str) -> Option<&str> {
+        self.filters
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The keyset cursor of `page[after]`, on endpoints that offer cursor paging.
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+
     /// The query string re-encoded for links: brackets and other characters RFC 3986 does not
     /// allow in a query are percent-encoded (CONTRACT §3 item 25). Empty when there was none.
-    pub fn canonical(&self) -> &str {
-        &self.canonical
+    pub fn canonical(&self) -> String {
+        encode(self.pairs.iter())
+    }
+
+    /// [`canonical`](Self::canonical) without the `page[...]` parameters: what paging links
+    /// keep while they set their own page.
+    pub fn canonical_without_page(&self) -> String {
+        encode(
+            self.pairs
+                .iter()
+                .filter(|(name, _)| !name.starts_with("page[")),
+        )
     }
 
     /// `url` with the canonical query string appended, if there is one.
     pub fn link(&self, url: String) -> String {
-        if self.canonical.is_empty() {
+        let query = self.canonical();
+        if query.is_empty() {
             url
         } else {
-            format!("{url}?{}", self.canonical)
+            format!("{url}?{query}")
         }
     }
+}
+
+fn encode<'a>(pairs: impl Iterator<Item = &'a (String, String)>) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
 }
 
 fn bracketed<'a>(name: &'a str, family: &str) -> Option<&'a str> {
@@ -242,7 +359,7 @@ fn parse_sort(value: &str, spec: &QuerySpec) -> Result<Vec<SortField>, ApiError>
 fn parse_page_number(name: &str, value: &str, min: u64) -> Result<u64, ApiError> {
     match value.parse::<u64>() {
         Ok(n) if n >= min && value.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
-        _ => Err(ApiError::query(name, "Pagination parameters are invalid.")),
+        _ => Err(ApiError::query(name, PAGE_INVALID)),
     }
 }
 
@@ -256,7 +373,7 @@ mod tests {
             ("customers", &["firstName", "email"]),
             ("addresses", &["city"]),
         ],
-        sort: &[],
+        ..QuerySpec::NONE
     };
 
     fn parameter_of(raw: &str) -> String {
@@ -300,9 +417,8 @@ mod tests {
     #[test]
     fn sort_and_page_are_parsed_for_endpoints_that_support_them() {
         const SORTABLE: QuerySpec = QuerySpec {
-            include: &[],
-            fields: &[],
             sort: &["city", "zipCode"],
+            ..QuerySpec::NONE
         };
         let q = QueryParams::parse(
             "sort=-city,zipCode&page[offset]=20&page[limit]=10",

@@ -5,7 +5,7 @@ use actix_web::body::{BoxBody, EitherBody};
 use actix_web::dev::ServiceResponse;
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{guard, web, HttpRequest, HttpResponse, Route};
 
 use super::document::ErrorDocument;
 use super::MEDIA_TYPE;
@@ -27,9 +27,12 @@ pub fn method_not_allowed(
     allowed: &'static [&'static str],
 ) -> impl Fn(HttpRequest) -> std::future::Ready<HttpResponse> + Clone + 'static {
     move |req: HttpRequest| {
+        // Every GET route answers HEAD as well (see `get`).
+        let head = allowed.contains(&"GET").then_some("HEAD");
         let allow = allowed
             .iter()
             .copied()
+            .chain(head)
             .chain(["OPTIONS"])
             .collect::<Vec<_>>()
             .join(", ");
@@ -47,6 +50,12 @@ pub fn method_not_allowed(
         };
         std::future::ready(response)
     }
+}
+
+/// A GET route that answers HEAD too (RFC 9110 §9.3.2: GET's status and headers, no body).
+/// The HTTP layer knows the request was a HEAD and sends no body, keeping `Content-Length`.
+pub fn get() -> Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
 /// Replaces the body of any 4xx/5xx response that is not already JSON (actix's own text

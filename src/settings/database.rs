@@ -1,0 +1,70 @@
+//! The database: which backend (by URL scheme) and how many connections.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::source::Source;
+use super::{Secret, SettingsError};
+
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    pub url: DatabaseUrl,
+    /// Connections per instance.
+    pub pool_size: u32,
+}
+
+impl DatabaseSettings {
+    pub fn from_source(src: &Source) -> Result<Self, SettingsError> {
+        let url = src.text("DATABASE_URL", "sqlite://var/glue.db");
+        Ok(Self {
+            url: DatabaseUrl::parse(&url)?,
+            pool_size: src.number("GLUE_DB_POOL_SIZE", 8u32, 1..=1000)?,
+        })
+    }
+}
+
+/// The database URL; the scheme alone picks the backend.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A file path (relative to the working directory or absolute).
+    Sqlite(PathBuf),
+    Postgres(Secret),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, SettingsError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() || path == ":memory:" {
+                // An in-memory database behind a pool gives each connection its own empty database.
+                return Err(SettingsError::invalid(
+                    "DATABASE_URL",
+                    "a SQLite URL needs a file path",
+                ));
+            }
+            Ok(Self::Sqlite(PathBuf::from(path)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(Secret::new(url)))
+        } else {
+            Err(SettingsError::invalid(
+                "DATABASE_URL",
+                "must start with sqlite:// or postgres://",
+            ))
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            Self::Postgres(_) => f.write_str("postgres://***"),
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! Where the service listens and how it names itself.
+
+use super::source::{base_url, Source};
+use super::SettingsError;
+
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    pub listen: String,
+    /// Base of every `links.self` and `Location`.
+    pub public_url: String,
+    /// HTTP worker threads.
+    pub workers: usize,
+    /// Exact origins allowed to call from a browser (CONTRACT §3 item 26).
+    pub cors_allowed_origins: Vec<String>,
+}
+
+impl ServerSettings {
+    pub fn from_source(src: &Source) -> Result<Self, SettingsError> {
+        let listen = src.parsed("GLUE_LISTEN", "127.0.0.1:8080".to_owned(), |v| {
+            v.parse::<std::net::SocketAddr>()
+                .map(|_| v.to_owned())
+                .map_err(|_| "expected host:port, e.g. 127.0.0.1:8080".to_owned())
+        })?;
+        let public_url = src.parsed("GLUE_PUBLIC_URL", format!("http://{listen}"), base_url)?;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(Self {
+            workers: src.number("GLUE_WORKERS", cores, 1..=1024)?,
+            cors_allowed_origins: src
+                .list("GLUE_CORS_ALLOWED_ORIGINS")
+                .into_iter()
+                .map(|o| o.trim_end_matches('/').to_owned())
+                .collect(),
+            listen,
+            public_url,
+        })
+    }
+
+    /// The public URL a listen address implies when `GLUE_PUBLIC_URL` is not set.
+    pub fn implicit_public_url(&self) -> String {
+        format!("http://{}", self.listen)
+    }
+}
