@@ -9,3 +9,4 @@ mod jsonapi;
 mod openapi;
 mod operations;
 mod registration;
+mod settings;

@@ -5,6 +5,7 @@
 mod bodies;
 mod documents;
 mod framework_errors;
+mod head;
 mod headers;
 mod negotiation;
 mod query;
