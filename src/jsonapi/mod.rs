@@ -10,8 +10,9 @@ mod routing;
 
 pub use body::{JsonApiBody, JsonApiConfig, ResourceKind, BODY_LIMIT};
 pub use document::{
-    json_api_response, no_content, Document, ErrorDocument, ErrorObject, ErrorSource, Links,
-    Resource, Timestamp,
+    json_api_response, no_content, CursorPaging, Document, ErrorDocument, ErrorObject, ErrorSource,
+    Linkage, Links, OffsetPaging, Relationship, RelationshipLinks, Relationships, Resource,
+    ResourceIdentifier, Timestamp, TopLevelLinks,
 };
 pub use media::{negotiate, MEDIA_TYPE};
 pub use query::{
