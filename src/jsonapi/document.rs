@@ -206,7 +206,7 @@ mod tests {
             ("customers", &["email", "addresses"]),
             ("addresses", &["city", "zipCode"]),
         ],
-        sort: &[],
+        ..QuerySpec::NONE
     };
 
     fn address(id: &str) -> Resource {

@@ -96,7 +96,7 @@ mod tests {
             "customers",
             &["email", "firstName", "addresses", "wishlists"],
         )],
-        sort: &[],
+        ..QuerySpec::NONE
     };
 
     fn customer() -> Resource {
