@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
 use crate::jsonapi::{ErrorDocument, ErrorObject, ErrorSource};
+use crate::text::escape_controls;
 
 /// Spryker's domain error codes (reference §4). Status, code and detail are fixed per variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,10 +171,12 @@ impl ApiError {
         Self::Internal(err.to_string())
     }
 
-    pub fn query(parameter: impl Into<String>, detail: impl Into<String>) -> Self {
+    /// A bad query parameter. Both strings may quote the client's input, and both reach the
+    /// logs: control characters are escaped so that they cannot forge a log line.
+    pub fn query(parameter: impl AsRef<str>, detail: impl AsRef<str>) -> Self {
         Self::Query {
-            parameter: parameter.into(),
-            detail: detail.into(),
+            parameter: escape_controls(parameter.as_ref()).into_owned(),
+            detail: escape_controls(detail.as_ref()).into_owned(),
         }
     }
 

@@ -23,30 +23,53 @@ pub async fn hash_blocking(password: String, cost: u32) -> Result<String, ApiErr
     actix_web::web::block(move || hash(&password, cost)).await?
 }
 
-/// Verifies `password` against `stored`, or against a dummy hash of the same cost when there is
-/// no account, so that unknown emails take as long as wrong passwords (CONTRACT §3 item 16).
+/// Verifies `password` against `stored`, taking at least as long as a verify at the configured
+/// `cost` whatever happens, so that timing tells nothing about the account (CONTRACT §3 item
+/// 16): no account verifies against a dummy hash of `cost`; a wrong password against a hash
+/// made at a lower cost is padded with dummy verifies at each cost between the two, which
+/// add up to exactly the difference (bcrypt's work doubles with each step of cost).
 pub fn verify(password: &str, stored: Option<&str>, cost: u32) -> bool {
     // bcrypt would read only the first 72 bytes, so a stored 72-byte password would also
     // match itself followed by anything. No password that long was ever accepted.
     let stored = stored.filter(|_| password.len() <= MAX_PASSWORD_BYTES);
-    match stored {
-        Some(hash) => bcrypt::verify(password, hash).unwrap_or(false),
+    let Some(hash) = stored else {
+        let _ = bcrypt::verify(password, dummy_hash(cost));
+        return false;
+    };
+    if bcrypt::verify(password, hash).unwrap_or(false) {
+        return true;
+    }
+    match stored_cost(hash) {
+        Some(stored_cost) if stored_cost < cost => {
+            tracing::debug!(
+                stored_cost,
+                configured_cost = cost,
+                "failed login against a cheaper hash, padded to the configured cost"
+            );
+            for step in stored_cost..cost {
+                let _ = bcrypt::verify(password, dummy_hash(step));
+            }
+        }
+        Some(_) => {}
+        // Not a bcrypt hash at all (verify failed at once): do the whole configured work.
         None => {
             let _ = bcrypt::verify(password, dummy_hash(cost));
-            false
         }
     }
+    false
 }
 
 /// The outcome of checking a login password.
 pub struct LoginCheck {
     pub verified: bool,
-    /// A new hash at the configured cost, when the stored one was cheaper.
+    /// A new hash at the configured cost, when the stored one was made at another.
     pub rehash: Option<String>,
 }
 
-/// [`verify`], and when it matches a hash of a lower cost than configured, a new hash of the
-/// same password (CONTRACT §3 item 8). Blocking: call it on the blocking pool.
+/// [`verify`], and when it matches a hash of another cost than configured, a new hash of the
+/// same password at the configured cost (CONTRACT §3 item 8): up after a cost increase, down
+/// after a decrease, so that every account converges on the configured cost. A failed login
+/// never re-hashes. Blocking: call it on the blocking pool.
 pub fn check_login(password: &str, stored: Option<&str>, cost: u32) -> LoginCheck {
     let verified = verify(password, stored, cost);
     let rehash = match stored {
@@ -65,21 +88,24 @@ pub async fn check_login_blocking(
     Ok(actix_web::web::block(move || check_login(&password, stored.as_deref(), cost)).await?)
 }
 
-/// True when the stored hash was made with a lower cost than configured (CONTRACT §3 item 8).
+/// True when the stored hash was made with another cost than configured.
 pub fn needs_rehash(stored: &str, cost: u32) -> bool {
-    stored
-        .parse::<bcrypt::HashParts>()
-        .map_or(true, |parts| parts.get_cost() < cost)
+    stored_cost(stored) != Some(cost)
 }
 
+fn stored_cost(hash: &str) -> Option<u32> {
+    hash.parse::<bcrypt::HashParts>()
+        .ok()
+        .map(|parts| parts.get_cost())
+}
+
+/// A hash of a fixed password at `cost` (4-31), made once per process and cost.
 fn dummy_hash(cost: u32) -> &'static str {
-    static DUMMY: OnceLock<(u32, String)> = OnceLock::new();
-    let (made_with, hash) = DUMMY.get_or_init(|| {
-        let hash = bcrypt::hash("dummy password for timing", cost).unwrap_or_default();
-        (cost, hash)
-    });
-    debug_assert_eq!(*made_with, cost, "one cost per process");
-    hash
+    const COSTS: usize = 32;
+    static DUMMIES: [OnceLock<String>; COSTS] = [const { OnceLock::new() }; COSTS];
+    let index = (cost as usize).clamp(4, COSTS - 1);
+    DUMMIES[index]
+        .get_or_init(|| bcrypt::hash("dummy password for timing", index as u32).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -103,5 +129,10 @@ mod tests {
         assert!(!verify("Kx9!vTq2#mWZ", Some(&h), 4));
         assert!(needs_rehash(&h, 5));
         assert!(!needs_rehash(&h, 4));
+        let h5 = hash("Kx9!vTq2#mWz", 5).expect("hash");
+        assert!(
+            needs_rehash(&h5, 4),
+            "a costlier hash is re-hashed down too"
+        );
     }
 }
