@@ -15,6 +15,7 @@ use crate::db::{Db, DbError};
 use crate::jsonapi::{error_documents, negotiate, not_found, JsonApiConfig};
 use crate::settings::Settings;
 use crate::state::AppState;
+use crate::telemetry::RequestSpan;
 use crate::{auth, customers, openapi, ops};
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +59,7 @@ impl Application {
         let jsonapi = JsonApiConfig {
             body_timeout: Duration::from_secs(settings.limits.body_timeout),
         };
+        let trusted_proxies = settings.server.trusted_proxies.clone();
         let backend = settings.database.url.backend_name();
         tracing::info!(%address, backend, "listening");
         let state = web::Data::new(AppState { db, keys, settings });
@@ -65,10 +67,11 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(jsonapi)
+                .app_data(trusted_proxies.clone())
                 .wrap(from_fn(negotiate))
                 .wrap(error_documents())
                 .wrap(from_fn(request_id_header))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<RequestSpan>::new())
                 .configure(customers::configure)
                 .configure(auth::configure)
                 .configure(ops::configure)

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, Violation};
+use crate::text::{is_bidi_control, is_blank, is_control};
 
 pub const NOT_BLANK: &str = "This value should not be blank.";
 pub const MISSING: &str = "This field is missing.";
@@ -20,6 +21,7 @@ pub const NOT_A_STRING: &str = "This value should be of type string.";
 pub const NOT_A_BOOL: &str = "This value should be of type bool.";
 /// PostgreSQL cannot store NUL in text; no attribute has a use for it.
 pub const HAS_NUL: &str = "This value should not contain NUL characters.";
+pub const NOT_PLAIN_TEXT: &str = "This value contains characters that are not allowed.";
 
 /// Constraints on a string attribute, in the order they are checked.
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +34,9 @@ pub enum Rule {
     /// bcrypt reads 72 bytes: a longer password is refused, never truncated (CONTRACT §3 item 8).
     MaxBytes(usize),
     Date,
+    /// Text a person reads (names, later address lines, which go into emails): no control
+    /// characters (CR, LF and TAB included) and no bidirectional overrides.
+    PlainText,
     /// A custom check: returns the message when the value fails it.
     Check(fn(&str) -> Option<Cow<'static, str>>),
 }
@@ -141,7 +146,8 @@ impl<'a> Validator<'a> {
 fn check(rule: &Rule, value: Option<&str>) -> Option<Cow<'static, str>> {
     match (rule, value) {
         (Rule::NotBlank, None) => Some(NOT_BLANK.into()),
-        (Rule::NotBlank, Some(s)) => s.trim().is_empty().then_some(NOT_BLANK.into()),
+        // Invisible characters alone (U+200B and the like) are as blank as spaces.
+        (Rule::NotBlank, Some(s)) => is_blank(s).then_some(NOT_BLANK.into()),
         (_, None) => None,
         (Rule::Choice(options), Some(s)) => (!options.contains(&s)).then_some(NOT_A_CHOICE.into()),
         (Rule::Email, Some(s)) => {
@@ -156,6 +162,10 @@ fn check(rule: &Rule, value: Option<&str>) -> Option<Cow<'static, str>> {
         (Rule::MaxBytes(max), Some(s)) => (s.len() > *max)
             .then(|| format!("This value is too long. It should have {max} bytes or less.").into()),
         (Rule::Date, Some(s)) => parse_date(s).is_none().then_some(NOT_A_DATE.into()),
+        (Rule::PlainText, Some(s)) => s
+            .chars()
+            .any(|c| is_control(c) || is_bidi_control(c))
+            .then_some(NOT_PLAIN_TEXT.into()),
         (Rule::Check(f), Some(s)) => f(s),
     }
 }

@@ -11,6 +11,7 @@ use actix_web::{web, FromRequest, HttpRequest};
 use super::repo;
 use super::tokens::CUSTOMER_SCOPE;
 use crate::customers::model::Customer;
+use crate::db::now;
 use crate::error::{ApiError, Code};
 use crate::state::AppState;
 
@@ -65,7 +66,7 @@ impl FromRequest for AuthenticatedCustomer {
             let (sid, sub) = (claims.sid.clone(), claims.sub.clone());
             let customer = state
                 .db
-                .read(move |conn| Ok(repo::find_live_session(conn, &sid, &sub)?))
+                .read(move |conn| Ok(repo::find_live_session(conn, &sid, &sub, now())?))
                 .await?
                 .ok_or(INVALID)?;
             Ok(AuthenticatedCustomer {

@@ -6,11 +6,12 @@ use actix_web::{web, HttpResponse};
 use super::resource::{
     token_resource, AccessTokens, LoginDoc, RefreshDoc, RefreshTokens, TokenAttributes,
 };
-use super::service::{self, LoginRules};
+use super::service::{self, Lifetimes, LoginRules};
 use super::AuthenticatedCustomer;
 use crate::error::ApiError;
 use crate::jsonapi::openapi::{ErrorDocumentDoc, RequestDocument, SingleDocument};
 use crate::jsonapi::{no_content, Document, JsonApiBody, JsonApiQuery, NoQuery, ResourceKind};
+use crate::settings::Settings;
 use crate::state::AppState;
 use crate::validation::{Rule, Validator};
 
@@ -38,7 +39,7 @@ pub async fn create_access_token(
     let rules = LoginRules {
         bcrypt_cost: settings.passwords.bcrypt_cost,
         double_opt_in: settings.accounts.double_opt_in,
-        refresh_ttl: settings.tokens.refresh_ttl,
+        lifetimes: lifetimes(settings),
     };
     let pair = service::log_in(&state.db, &state.keys, rules, &username, secret).await?;
     let resource = token_resource(AccessTokens::TYPE, pair, &settings.server.public_url);
@@ -65,13 +66,7 @@ pub async fn create_refresh_token(
         return Err(ApiError::internal("validated refresh lacks the token"));
     };
     let settings = &state.settings;
-    let pair = service::refresh(
-        &state.db,
-        &state.keys,
-        presented,
-        settings.tokens.refresh_ttl,
-    )
-    .await?;
+    let pair = service::refresh(&state.db, &state.keys, presented, lifetimes(settings)).await?;
     let resource = token_resource(RefreshTokens::TYPE, pair, &settings.server.public_url);
     Ok(Document::single(resource).into_response(StatusCode::CREATED))
 }
@@ -100,4 +95,11 @@ pub async fn delete_refresh_token(
         })
         .await?;
     Ok(no_content())
+}
+
+fn lifetimes(settings: &Settings) -> Lifetimes {
+    Lifetimes {
+        refresh_ttl: settings.tokens.refresh_ttl,
+        session_lifetime: settings.tokens.session_lifetime,
+    }
 }

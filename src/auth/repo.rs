@@ -16,6 +16,7 @@ pub struct RefreshTokenState {
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
     pub session_revoked_at: Option<NaiveDateTime>,
+    pub session_expires_at: NaiveDateTime,
     pub customer_reference: String,
 }
 
@@ -24,12 +25,14 @@ pub fn insert_session(
     id: &str,
     customer_id: i32,
     now: NaiveDateTime,
+    expires_at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(sessions::table)
         .values((
             sessions::id.eq(id),
             sessions::customer_id.eq(customer_id),
             sessions::created_at.eq(now),
+            sessions::expires_at.eq(expires_at),
         ))
         .execute(conn)?;
     Ok(())
@@ -41,11 +44,13 @@ pub fn find_live_session(
     conn: &mut DbConnection,
     session_id: &str,
     reference: &str,
+    now: NaiveDateTime,
 ) -> QueryResult<Option<Customer>> {
     sessions::table
         .inner_join(customers::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
         .filter(customers::customer_reference.eq(reference))
         .filter(customers::anonymized_at.is_null())
         .select(Customer::as_select())
@@ -117,6 +122,7 @@ pub fn find_refresh_token(
             refresh_tokens::expires_at,
             refresh_tokens::used_at,
             sessions::revoked_at,
+            sessions::expires_at,
             customers::customer_reference,
         ))
         .first(conn)

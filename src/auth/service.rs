@@ -2,7 +2,7 @@
 //! after the transaction commits: signing needs no database, and a SQLite writer holds the
 //! write lock for as short a time as possible.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 
 use super::repo;
 use super::tokens::{self, TokenKeys, CUSTOMER_SCOPE};
@@ -27,12 +27,29 @@ pub struct TokenPair {
 pub struct LoginRules {
     pub bcrypt_cost: u32,
     pub double_opt_in: bool,
+    pub lifetimes: Lifetimes,
+}
+
+/// How long refresh tokens and sessions live, in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    /// A refresh token's sliding lifetime: each rotation starts it again...
     pub refresh_ttl: i64,
+    /// ...but never past the session's absolute end, this long after the login.
+    pub session_lifetime: i64,
+}
+
+impl Lifetimes {
+    /// When a refresh token issued now expires: its own lifetime, cut at the session's end.
+    fn refresh_expiry(&self, now: NaiveDateTime, session_end: NaiveDateTime) -> NaiveDateTime {
+        (now + Duration::seconds(self.refresh_ttl)).min(session_end)
+    }
 }
 
 /// A session with a new refresh token, committed; its access token is not signed yet.
 struct SessionGrant {
     session_id: String,
+    session_end: NaiveDateTime,
     reference: String,
     refresh_token: String,
 }
@@ -59,7 +76,7 @@ pub async fn log_in(
     };
     may_log_in(&customer, rules.double_opt_in)?;
     let grant = db
-        .write(move |conn| start_session(conn, &customer, check.rehash, rules.refresh_ttl))
+        .write(move |conn| start_session(conn, &customer, check.rehash, rules.lifetimes))
         .await?;
     sign(keys, grant)
 }
@@ -76,12 +93,12 @@ fn may_log_in(customer: &Customer, double_opt_in: bool) -> Result<(), ApiError> 
 }
 
 /// Starts a session for a customer whose password was verified: a refresh token in a new
-/// family. `rehash` replaces a hash of a lower cost.
+/// family. `rehash` replaces a hash of another cost.
 fn start_session(
     conn: &mut DbConnection,
     customer: &Customer,
     rehash: Option<String>,
-    refresh_ttl: i64,
+    lifetimes: Lifetimes,
 ) -> Result<SessionGrant, ApiError> {
     let verified = customer
         .password_hash
@@ -91,45 +108,50 @@ fn start_session(
     if !customers_repo::confirm_login(conn, customer.id, verified, rehash.as_deref())? {
         return Err(ApiError::Domain(Code::FailedToAuthenticate));
     }
+    let now = now();
     let session_id = tokens::random_hex(16);
-    repo::insert_session(conn, &session_id, customer.id, now())?;
-    grant(
-        conn,
-        session_id,
-        customer.id,
-        &customer.customer_reference,
-        refresh_ttl,
-    )
+    let session_end = now + Duration::seconds(lifetimes.session_lifetime);
+    repo::insert_session(conn, &session_id, customer.id, now, session_end)?;
+    let expires_at = lifetimes.refresh_expiry(now, session_end);
+    let owner = (customer.id, customer.customer_reference.as_str());
+    grant(conn, session_id, session_end, owner, expires_at)
 }
 
-/// A new refresh token in the session's family.
+/// A new refresh token in the session's family, expiring at `expires_at`.
 fn grant(
     conn: &mut DbConnection,
     session_id: String,
-    customer_id: i32,
-    reference: &str,
-    refresh_ttl: i64,
+    session_end: NaiveDateTime,
+    customer: (i32, &str),
+    expires_at: NaiveDateTime,
 ) -> Result<SessionGrant, ApiError> {
-    let now = now();
+    let (customer_id, reference) = customer;
     let refresh_token = tokens::new_refresh_token();
     repo::insert_refresh_token(
         conn,
         &tokens::hash_refresh_token(&refresh_token),
         &session_id,
         customer_id,
-        now,
-        now + Duration::seconds(refresh_ttl),
+        now(),
+        expires_at,
     )?;
     Ok(SessionGrant {
         session_id,
+        session_end,
         reference: reference.to_owned(),
         refresh_token,
     })
 }
 
 fn sign(keys: &TokenKeys, grant: SessionGrant) -> Result<TokenPair, ApiError> {
+    let not_after = grant.session_end.and_utc().timestamp();
     let access = keys
-        .issue(&grant.reference, &grant.session_id, CUSTOMER_SCOPE)
+        .issue(
+            &grant.reference,
+            &grant.session_id,
+            CUSTOMER_SCOPE,
+            not_after,
+        )
         .map_err(ApiError::internal)?;
     Ok(TokenPair {
         id: access.jti,
@@ -147,10 +169,10 @@ pub async fn refresh(
     db: &Db,
     keys: &TokenKeys,
     presented: String,
-    refresh_ttl: i64,
+    lifetimes: Lifetimes,
 ) -> Result<TokenPair, ApiError> {
     let grant = db
-        .write(move |conn| rotate(conn, &presented, refresh_ttl))
+        .write(move |conn| rotate(conn, &presented, lifetimes))
         .await?
         .ok_or(ApiError::Domain(Code::FailedToRefresh))?;
     sign(keys, grant)
@@ -159,14 +181,17 @@ pub async fn refresh(
 fn rotate(
     conn: &mut DbConnection,
     presented: &str,
-    refresh_ttl: i64,
+    lifetimes: Lifetimes,
 ) -> Result<Option<SessionGrant>, ApiError> {
     let now = now();
     let Some(state) = repo::find_refresh_token(conn, &tokens::hash_refresh_token(presented))?
     else {
         return Ok(None);
     };
-    if state.session_revoked_at.is_some() || state.expires_at <= now {
+    if state.session_revoked_at.is_some()
+        || state.expires_at <= now
+        || state.session_expires_at <= now
+    {
         return Ok(None);
     }
     if state.used_at.is_some() || !repo::consume_refresh_token(conn, state.id, now)? {
@@ -180,12 +205,13 @@ fn rotate(
         repo::revoke_session(conn, &state.session_id, now)?;
         return Ok(None);
     }
+    let expires_at = lifetimes.refresh_expiry(now, state.session_expires_at);
     let grant = grant(
         conn,
         state.session_id,
-        state.customer_id,
-        &state.customer_reference,
-        refresh_ttl,
+        state.session_expires_at,
+        (state.customer_id, &state.customer_reference),
+        expires_at,
     )?;
     Ok(Some(grant))
 }

@@ -103,13 +103,17 @@ impl TokenKeys {
         })
     }
 
+    /// A signed access token for `subject` in `session_id`, valid for the configured lifetime
+    /// but never past `not_after` (the session's end, a Unix time).
     pub fn issue(
         &self,
         subject: &str,
         session_id: &str,
         scope: &str,
+        not_after: i64,
     ) -> Result<IssuedAccessToken, KeyError> {
         let now = chrono::Utc::now().timestamp();
+        let exp = (now + self.access_ttl).min(not_after);
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -118,7 +122,7 @@ impl TokenKeys {
             // Back-dated so that another instance whose clock is a little behind accepts the
             // token at once (validation itself allows no leeway).
             nbf: now - CLOCK_SKEW,
-            exp: now + self.access_ttl,
+            exp,
             jti: random_hex(16),
             scope: scope.to_owned(),
             sid: session_id.to_owned(),
@@ -130,7 +134,7 @@ impl TokenKeys {
         Ok(IssuedAccessToken {
             token,
             jti: claims.jti,
-            expires_in: self.access_ttl,
+            expires_in: (exp - now).max(0),
         })
     }
 

@@ -12,6 +12,8 @@ use crate::validation::{parse_date, Rule, Validator};
 pub const GENDERS: &[&str] = &["Male", "Female"];
 pub const SALUTATIONS: &[&str] = &["Mr", "Mrs", "Ms", "Dr"];
 const NAME_MAX: usize = 100;
+/// Names go into emails: plain text, not blank even when only invisible characters.
+const NAME_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(NAME_MAX), Rule::PlainText];
 const EMAIL_MAX: usize = 100;
 
 /// `{store}--{n}` (CONTRACT §3 item 11). Opaque to clients.
@@ -82,8 +84,8 @@ pub fn parse_registration(
     let email = v.required("email", &[Rule::NotBlank, Rule::Email]);
     let gender = v.required("gender", &[Rule::NotBlank, Rule::Choice(GENDERS)]);
     let salutation = v.required("salutation", &[Rule::NotBlank, Rule::Choice(SALUTATIONS)]);
-    let first_name = v.required("firstName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
-    let last_name = v.required("lastName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
+    let first_name = v.required("firstName", NAME_RULES);
+    let last_name = v.required("lastName", NAME_RULES);
     let password = validate_new(&mut v, "password", policy, true);
     let confirm = v.required("confirmPassword", &confirm_rules(policy));
     let terms = v.required_true("acceptedTerms");
@@ -150,8 +152,8 @@ pub fn parse_changes(
     let email = v.optional("email", &[Rule::NotBlank, Rule::Email]);
     let gender = v.optional("gender", &[Rule::NotBlank, Rule::Choice(GENDERS)]);
     let salutation = v.optional("salutation", &[Rule::NotBlank, Rule::Choice(SALUTATIONS)]);
-    let first_name = v.optional("firstName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
-    let last_name = v.optional("lastName", &[Rule::NotBlank, Rule::MaxChars(NAME_MAX)]);
+    let first_name = v.optional("firstName", NAME_RULES);
+    let last_name = v.optional("lastName", NAME_RULES);
     let date_of_birth = v.optional("dateOfBirth", &[Rule::Date]);
     let password = validate_new(&mut v, "password", policy, false);
     let confirm = v.optional("confirmPassword", &confirm_rules(policy));

@@ -162,5 +162,6 @@ pub async fn delete_customer(
             auth::service::revoke_all(conn, owner.id())
         })
         .await?;
+    state.db.purge_deleted().await;
     Ok(no_content())
 }

@@ -146,4 +146,11 @@ pub struct UpdateDoc {
     last_name: Option<String>,
     #[schema(format = Date)]
     date_of_birth: Option<String>,
+    /// Accepted and ignored, as Spryker does: it is validated like a new password but never
+    /// applied. Change a password with `PATCH /customer-password/{customerReference}`.
+    #[schema(min_length = 12, max_length = 72)]
+    password: Option<String>,
+    /// Accepted and ignored with `password`; must equal it when both are sent.
+    #[schema(min_length = 12, max_length = 72)]
+    confirm_password: Option<String>,
 }

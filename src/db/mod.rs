@@ -3,6 +3,7 @@
 //! closure on the blocking pool inside a transaction. Knows nothing of HTTP.
 
 pub mod schema;
+mod sqlite;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -71,14 +72,7 @@ impl ManageConnection for Manager {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
-                // WAL lets readers run beside the writer; the busy timeout makes a second writer
-                // wait instead of failing; foreign keys are off by default in SQLite.
-                // The busy timeout comes first: switching to WAL needs a lock that another
-                // new connection may hold for a moment.
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-                )?;
+                conn.batch_execute(sqlite::CONNECTION_PRAGMAS)?;
                 Ok(DbConnection::Sqlite(conn))
             }
             DatabaseUrl::Postgres(url) => {
@@ -108,12 +102,12 @@ pub struct Db {
 }
 
 impl Db {
-    /// Creates the pool (and the SQLite file's directory) and runs pending migrations.
+    /// Creates the pool (and, for SQLite, the private file and directory, in WAL mode) and runs
+    /// pending migrations.
     pub fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Self, DbError> {
         if let DatabaseUrl::Sqlite(path) = url {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)?;
-            }
+            sqlite::prepare_file(path)?;
+            sqlite::enable_wal(path)?;
         }
         let pool = Pool::builder()
             .max_size(pool_size)
@@ -183,6 +177,24 @@ impl Db {
             conn.transaction(f)
         })
         .await?
+    }
+
+    /// After a transaction that overwrote personal data: on SQLite, a checkpoint that leaves
+    /// the old page versions neither in the WAL nor (with `secure_delete`) in free space. On
+    /// PostgreSQL, dead row versions are the server's to vacuum (see the README).
+    /// The change has committed by now, so a failure here is logged, not answered.
+    pub async fn purge_deleted(&self) {
+        let result = self
+            .read(|conn| match conn {
+                DbConnection::Sqlite(conn) => sqlite::checkpoint(conn).map_err(ApiError::internal),
+                DbConnection::Pg(_) => Ok(true),
+            })
+            .await;
+        match result {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!("a WAL checkpoint was kept from finishing by readers"),
+            Err(err) => tracing::error!(error = %err, "WAL checkpoint failed"),
+        }
     }
 
     /// Readiness: a connection can be had and answers.

@@ -33,6 +33,7 @@ diesel::table! {
         customer_id -> Integer,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        expires_at -> Timestamp,
     }
 }
 

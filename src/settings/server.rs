@@ -2,6 +2,7 @@
 
 use super::source::{base_url, Source};
 use super::SettingsError;
+use crate::net::TrustedProxies;
 
 #[derive(Debug, Clone)]
 pub struct ServerSettings {
@@ -12,6 +13,8 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Exact origins allowed to call from a browser (CONTRACT §3 item 26).
     pub cors_allowed_origins: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` names the client (for logs and per-address limits).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl ServerSettings {
@@ -30,6 +33,8 @@ impl ServerSettings {
                 .into_iter()
                 .map(|o| o.trim_end_matches('/').to_owned())
                 .collect(),
+            trusted_proxies: TrustedProxies::parse(&src.list("GLUE_TRUSTED_PROXIES"))
+                .map_err(|reason| SettingsError::invalid("GLUE_TRUSTED_PROXIES", reason))?,
             listen,
             public_url,
         })

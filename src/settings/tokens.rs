@@ -15,6 +15,8 @@ pub struct TokenSettings {
     pub access_ttl: i64,
     /// Seconds.
     pub refresh_ttl: i64,
+    /// Seconds from login after which a session ends, however often its refresh token rotated.
+    pub session_lifetime: i64,
 }
 
 /// Ten years: longer lifetimes are a mistake, not a choice.
@@ -29,6 +31,7 @@ impl TokenSettings {
             audience: src.text("GLUE_JWT_AUDIENCE", "frontend"),
             access_ttl: src.number("GLUE_ACCESS_TOKEN_TTL", 28_800, 1..=MAX_TTL)?,
             refresh_ttl: src.number("GLUE_REFRESH_TOKEN_TTL", 2_628_000, 1..=MAX_TTL)?,
+            session_lifetime: src.number("GLUE_SESSION_LIFETIME", 7_776_000, 1..=MAX_TTL)?,
         })
     }
 }

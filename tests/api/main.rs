@@ -1,11 +1,14 @@
 //! The API suite: the real server, real databases (SQLite, and PostgreSQL when
 //! `TEST_DATABASE_URL` is set), real HTTP.
 
+mod binary;
 mod helpers;
 
 mod auth;
 mod customers;
+mod data_at_rest;
 mod jsonapi;
+mod logs;
 mod openapi;
 mod operations;
 mod registration;

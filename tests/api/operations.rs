@@ -1,12 +1,13 @@
 //! Operations: liveness, readiness, and the real binary: first start with the defaults, and a
 //! graceful stop on SIGTERM that finishes the request in flight.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::json;
 
+use crate::binary::Binary;
 use crate::helpers::{registration, spawn_app, PASSWORD};
 
 #[tokio::test]
@@ -19,55 +20,11 @@ async fn health_and_ready_answer_200() {
     }
 }
 
-/// The binary, started in its own working directory with no settings but a port and a cost.
-struct Server {
-    child: Child,
-    address: String,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-async fn start_binary(cost: &str) -> Server {
+/// The binary in a fresh working directory with no settings but a port and a cost.
+async fn start_binary(cost: &str) -> (Binary, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_glue-customers"))
-        .current_dir(dir.path())
-        .env_clear()
-        .env("GLUE_LISTEN", format!("127.0.0.1:{port}"))
-        .env("GLUE_BCRYPT_COST", cost)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the binary");
-    let address = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if client.get(format!("{address}/health")).send().await.is_ok() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the binary did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Server {
-        child,
-        address,
-        dir,
-    }
+    let binary = Binary::start(dir.path(), &[("GLUE_BCRYPT_COST", cost)]).await;
+    (binary, dir)
 }
 
 fn register_request(
@@ -86,7 +43,7 @@ fn register_request(
 
 #[tokio::test]
 async fn first_start_creates_and_migrates_the_default_sqlite_database_and_key() {
-    let server = start_binary("4").await;
+    let (server, dir) = start_binary("4").await;
     let client = reqwest::Client::new();
     let response = register_request(&client, &server.address, "first@example.com")
         .send()
@@ -94,11 +51,11 @@ async fn first_start_creates_and_migrates_the_default_sqlite_database_and_key() 
         .expect("request");
     assert_eq!(response.status(), StatusCode::CREATED);
     assert!(
-        server.dir.path().join("var/glue.db").is_file(),
+        dir.path().join("var/glue.db").is_file(),
         "default database var/glue.db"
     );
     assert!(
-        server.dir.path().join("var/jwt-private.pem").is_file(),
+        dir.path().join("var/jwt-private.pem").is_file(),
         "signing key under var/"
     );
 }
@@ -106,31 +63,22 @@ async fn first_start_creates_and_migrates_the_default_sqlite_database_and_key() 
 #[tokio::test]
 async fn sigterm_lets_the_request_in_flight_finish_then_stops() {
     // A high bcrypt cost keeps the registration in flight for a while.
-    let mut server = start_binary("14").await;
+    let (mut server, _dir) = start_binary("14").await;
     let client = reqwest::Client::new();
     let in_flight =
         tokio::spawn(register_request(&client, &server.address, "late@example.com").send());
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let status = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
+    server.terminate();
 
     let response = in_flight
         .await
         .expect("join")
         .expect("the request in flight is answered");
     assert_eq!(response.status(), StatusCode::CREATED);
-    let exit = tokio::task::spawn_blocking(move || {
-        let exit = server.child.wait().expect("wait");
-        (exit, server)
-    })
-    .await
-    .expect("join");
-    assert!(exit.0.success(), "exit status {:?}", exit.0);
+    let (exit, _) = server.wait().await;
+    assert!(exit.success(), "exit status {exit:?}");
     let after = reqwest::Client::new()
-        .get(format!("{}/health", exit.1.address))
+        .get(format!("{}/health", server.address))
         .send()
         .await;
     assert!(after.is_err(), "the server no longer accepts connections");

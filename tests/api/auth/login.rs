@@ -256,3 +256,20 @@ async fn a_login_rehashes_a_password_stored_with_a_lower_cost() {
         StatusCode::CREATED
     );
 }
+
+/// CONTRACT §3 item 8, both ways: after the cost is lowered, a successful login re-hashes a
+/// costlier hash down, so that failed logins against it stop taking longer than the rest.
+#[tokio::test]
+async fn a_login_rehashes_a_costlier_password_down_to_the_configured_cost() {
+    let dear = spawn_app_with(&[("GLUE_BCRYPT_COST", "6")]).await;
+    let customer = dear.customer().await;
+    assert!(password_hash(&dear, &customer.reference)
+        .await
+        .starts_with("$2b$06$"));
+
+    let cheap = spawn_app_with(&[("DATABASE_URL", dear.database_url.as_str())]).await;
+    let login = cheap.login(&customer.email, &customer.password).await;
+    assert_eq!(login.status, StatusCode::CREATED, "{}", login.text);
+    let after = password_hash(&cheap, &customer.reference).await;
+    assert!(after.starts_with("$2b$04$"), "{after}");
+}

@@ -8,6 +8,7 @@ mod jwt_attacks;
 mod login;
 mod refresh;
 mod revocation;
+mod session_lifetime;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -202,3 +202,65 @@ async fn a_nul_character_in_an_attribute_is_a_901() {
         "nothing was created before"
     );
 }
+
+/// Names go into emails and onto screens: control characters and bidirectional overrides are
+/// refused, invisible characters alone are blank, and ordinary Unicode names are welcome. On
+/// registration and on PATCH alike.
+#[tokio::test]
+async fn names_refuse_control_and_bidi_characters_and_invisible_only_is_blank() {
+    const NOT_ALLOWED: &str = "This value contains characters that are not allowed.";
+    let app = spawn_app().await;
+    let refused: &[(&str, &[&str])] = &[
+        ("Sonia\r\nBcc: x@evil.example", &[NOT_ALLOWED]),
+        ("Son\tia", &[NOT_ALLOWED]),
+        ("Sonia\u{1b}[31m", &[NOT_ALLOWED]),
+        ("Sonia\u{85}", &[NOT_ALLOWED]),
+        ("Sonia\u{7f}", &[NOT_ALLOWED]),
+        ("\u{202E}ainoS", &[NOT_ALLOWED]),
+        ("Sonia\u{2066}x\u{2069}", &[NOT_ALLOWED]),
+        ("\u{200B}\u{200B}", &[NOT_BLANK]),
+        ("\u{FEFF} \u{2060}", &[NOT_BLANK]),
+        ("\t", &[NOT_BLANK, NOT_ALLOWED]),
+    ];
+    for field in ["firstName", "lastName"] {
+        for (value, messages) in refused {
+            let name = format!("{field} {value:?}");
+            let response = app
+                .register_with(with(EMAIL, field, Some(json!(value))))
+                .await;
+            let expected: Vec<Expected> = messages.iter().map(|m| violation(field, m)).collect();
+            assert_errors(&name, &response, 422, &expected);
+        }
+    }
+    let customer = app.customer().await;
+    let path = format!("/customers/{}", customer.reference);
+    for field in ["firstName", "lastName"] {
+        let body = json!({"data": {"type": "customers", "attributes": {field: "Sonia\nX"}}});
+        let response = app
+            .patch(&path, &body)
+            .bearer(&customer.access_token)
+            .send()
+            .await;
+        assert_errors(
+            &format!("PATCH {field}"),
+            &response,
+            422,
+            &[violation(field, NOT_ALLOWED)],
+        );
+    }
+    for (first, last) in [
+        ("Zoë", "O'Brien-Ñúñez"),
+        ("李", "Đặng"),
+        ("Ana María", "da Silva"),
+    ] {
+        let email = format!("{}@example.com", uuid::Uuid::new_v4().simple());
+        let attributes = with_all(
+            &email,
+            &[("firstName", json!(first)), ("lastName", json!(last))],
+        );
+        assert_created(
+            &format!("{first} {last}"),
+            &app.register_with(attributes).await,
+        );
+    }
+}
