@@ -5,7 +5,9 @@
 #   b  POST /access-tokens    login; bcrypt-bound by design, so expect a few requests per second
 #   c  GET /health            no database, no auth: the actix-web baseline
 # Every response is checked as well as timed (see bench/report.lua), and the server's memory is
-# read from /proc at the end.
+# read from /proc at the end. Then bench/login_timing.py times failed logins after bcrypt cost
+# changes (accounts made at two lower costs and a higher one, an unknown email) on a server
+# restarted at another cost: the medians must agree within 10 %.
 #
 # Knobs (environment):
 #   BENCH_DURATION      wrk duration per scenario           (default 10s)
@@ -281,6 +283,11 @@ main() {
 
     kill -0 "$SERVER_PID" 2>/dev/null || die "the server died during the benchmark"
     print_summary "$(memory_mib VmRSS)" "$(memory_mib VmHWM)" "$idle_rss"
+
+    log "failed-login timing after bcrypt cost changes"
+    if ! python3 "$BENCH_DIR/login_timing.py" "$BIN"; then
+        FAILURES+=("failed-login timing: the medians differ by more than 10 %")
+    fi
 
     if ((${#FAILURES[@]} > 0)); then
         printf 'bench: FAILED:\n' >&2
