@@ -2,6 +2,7 @@
 //! Storefront API. See README.md for the architecture.
 
 pub mod auth;
+pub mod credentials;
 pub mod customers;
 pub mod db;
 pub mod error;
@@ -9,7 +10,6 @@ pub mod jsonapi;
 pub mod net;
 pub mod openapi;
 pub mod ops;
-pub mod password;
 pub mod settings;
 pub mod startup;
 pub mod state;

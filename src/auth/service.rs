@@ -6,12 +6,12 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::repo;
 use super::tokens::{self, TokenKeys, CUSTOMER_SCOPE};
+use crate::credentials;
 use crate::customers::domain::normalize_email;
 use crate::customers::model::Customer;
 use crate::customers::repo as customers_repo;
 use crate::db::{now, Db, DbConnection};
 use crate::error::{ApiError, Code};
-use crate::password;
 
 /// What a successful login or refresh hands out.
 #[derive(Debug)]
@@ -69,7 +69,7 @@ pub async fn log_in(
         .await?;
     let stored = customer.as_ref().and_then(|c| c.password_hash.clone());
     // Unknown emails verify against a dummy hash, so they take as long as wrong passwords.
-    let check = password::check_login_blocking(secret, stored, rules.bcrypt_cost).await?;
+    let check = credentials::check_login_blocking(secret, stored, rules.bcrypt_cost).await?;
     let customer = match customer {
         Some(c) if check.verified => c,
         _ => return Err(ApiError::Domain(Code::FailedToAuthenticate)),

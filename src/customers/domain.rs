@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
+use crate::credentials::policy::{confirm_rules, policy_violations, validate_new};
 use crate::error::{ApiError, Code};
-use crate::password::policy::{confirm_rules, policy_violations, validate_new};
 use crate::settings::PasswordPolicy;
 use crate::validation::{parse_date, Rule, Validator};
 

@@ -9,12 +9,12 @@ use super::resource::{
 };
 use super::{domain, service};
 use crate::auth::{self, AuthenticatedCustomer};
+use crate::credentials;
 use crate::error::ApiError;
 use crate::jsonapi::openapi::{
     CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
 };
 use crate::jsonapi::{no_content, Document, JsonApiBody, JsonApiQuery, NoQuery};
-use crate::password;
 use crate::state::AppState;
 
 /// Register a customer.
@@ -37,7 +37,7 @@ pub async fn create_customer(
     let passwords = &settings.passwords;
     let registration = domain::parse_registration(&body.attributes, &passwords.policy)?;
     let hash =
-        password::hash_blocking(registration.password.clone(), passwords.bcrypt_cost).await?;
+        credentials::hash_blocking(registration.password.clone(), passwords.bcrypt_cost).await?;
     let accounts = settings.accounts.clone();
     let customer = state
         .db

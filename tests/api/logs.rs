@@ -210,7 +210,7 @@ async fn a_failed_login_against_a_cheaper_hash_is_padded_to_the_configured_cost(
     let env = [
         ("GLUE_BCRYPT_COST", "6"),
         ("GLUE_LOG_FORMAT", "json"),
-        ("RUST_LOG", "glue_customers::password=debug,warn"),
+        ("RUST_LOG", "glue_customers::credentials=debug,warn"),
     ];
     let new = Binary::start(dir.path(), &env).await;
     let new_email = "made.at.cost6@example.com";

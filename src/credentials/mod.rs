@@ -1,4 +1,4 @@
-//! Passwords: the policy a new password must meet and bcrypt hashing. Registration, login,
+//! Credentials: the policy a new password must meet, and bcrypt hashing. Registration, login,
 //! password change and reset build on this module; it knows no resource.
 
 pub mod hashing;
