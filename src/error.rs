@@ -32,6 +32,10 @@ pub enum Code {
     PasswordCharacterSet,
     PasswordSequence,
     PasswordCommon,
+    PasswordChangeFailed,
+    InvalidPassword,
+    RestoreKeyInvalid,
+    ConfirmationKeyInvalid,
 }
 
 impl Code {
@@ -41,6 +45,8 @@ impl Code {
             InvalidAccessToken | FailedToAuthenticate | FailedToRefresh => StatusCode::UNAUTHORIZED,
             MissingAccessToken | UnauthorizedRequest => StatusCode::FORBIDDEN,
             CustomerNotFound => StatusCode::NOT_FOUND,
+            RestoreKeyInvalid | ConfirmationKeyInvalid => StatusCode::UNPROCESSABLE_ENTITY,
+            PasswordChangeFailed | InvalidPassword => StatusCode::BAD_REQUEST,
             EmailAlreadyUsed
             | PasswordsDoNotMatch
             | NewPasswordsDoNotMatch
@@ -68,9 +74,12 @@ impl Code {
             EmailAlreadyUsed => "400",
             CustomerNotFound => "402",
             PasswordsDoNotMatch | NewPasswordsDoNotMatch => "406",
+            PasswordChangeFailed => "407",
+            InvalidPassword => "408",
             CustomerSaveFailed => "410",
             UnauthorizedRequest => "411",
             TermsNotAccepted => "413",
+            RestoreKeyInvalid => "415",
             InvalidEmailFormat => "416",
             EmailTooLong => "417",
             PasswordTooShort => "418",
@@ -78,6 +87,7 @@ impl Code {
             PasswordCharacterSet => "420",
             PasswordSequence => "421",
             PasswordCommon => "422",
+            ConfirmationKeyInvalid => "423",
         }
     }
 
@@ -113,6 +123,13 @@ impl Code {
             PasswordCharacterSet => "The password character set is invalid.",
             PasswordSequence => "The password contains sequence of the same character.",
             PasswordCommon => "The password is listed as common.",
+            PasswordChangeFailed => "Failed to change password.",
+            // Spryker's text has no full stop (reference §4).
+            InvalidPassword => "Invalid password",
+            RestoreKeyInvalid => "Restore password key is not valid.",
+            ConfirmationKeyInvalid => {
+                "This email confirmation code is invalid or has been already used."
+            }
         }
     }
 }

@@ -2,14 +2,17 @@
 //! Storefront API. See README.md for the architecture.
 
 pub mod auth;
+pub mod background;
 pub mod credentials;
 pub mod customers;
 pub mod db;
 pub mod error;
 pub mod jsonapi;
+pub mod mail;
 pub mod net;
 pub mod openapi;
 pub mod ops;
+pub mod passwords;
 pub mod settings;
 pub mod startup;
 pub mod state;

@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::ApiError;
 use crate::jsonapi::{get, method_not_allowed, MEDIA_TYPE};
-use crate::{auth, customers, ops};
+use crate::{auth, customers, ops, passwords};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +28,10 @@ use crate::{auth, customers, ops};
         customers::handlers::get_customer,
         customers::handlers::update_customer,
         customers::handlers::delete_customer,
+        customers::handlers::confirm_customer,
+        passwords::handlers::change_password,
+        passwords::handlers::request_password_reset,
+        passwords::handlers::restore_password,
         auth::handlers::create_access_token,
         auth::handlers::create_refresh_token,
         auth::handlers::delete_refresh_token,
@@ -37,6 +41,7 @@ use crate::{auth, customers, ops};
     modifiers(&BearerAuth, &JsonApiErrors),
     tags(
         (name = "customers", description = "Register, read, update and anonymize one's own account"),
+        (name = "passwords", description = "Change a password, ask for a reset email, restore with its key"),
         (name = "auth", description = "Log in, refresh and revoke tokens"),
         (name = "operations", description = "Liveness and readiness"),
     )

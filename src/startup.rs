@@ -11,12 +11,15 @@ use actix_web::{web, App, HttpMessage, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::tokens::{KeyError, TokenKeys};
+use crate::background::{Background, Jobs};
 use crate::db::{Db, DbError};
 use crate::jsonapi::{error_documents, negotiate, not_found, JsonApiConfig};
+use crate::mail::worker::Delivery;
+use crate::mail::{MailContext, TransportError};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::{auth, customers, openapi, ops};
+use crate::{auth, customers, openapi, ops, passwords};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -24,6 +27,8 @@ pub enum StartupError {
     Db(#[from] DbError),
     #[error(transparent)]
     Keys(#[from] KeyError),
+    #[error(transparent)]
+    Mail(#[from] TransportError),
     #[error("cannot listen on {address}: {source}")]
     Listen {
         address: String,
@@ -34,6 +39,7 @@ pub enum StartupError {
 pub struct Application {
     port: u16,
     server: Server,
+    background: Background,
 }
 
 impl Application {
@@ -60,9 +66,23 @@ impl Application {
             body_timeout: Duration::from_secs(settings.limits.body_timeout),
         };
         let trusted_proxies = settings.server.trusted_proxies.clone();
+        let mail = MailContext::new(&settings.mail, &settings.limits);
+        let background = Background::start(Jobs {
+            db: db.clone(),
+            delivery: Delivery::new(db.clone(), &settings.mail)?,
+            mail: mail.clone(),
+            reset_throttle: settings.limits.forgotten_password_throttle,
+            poll_interval: Duration::from_millis(settings.mail.poll_interval_ms),
+        });
         let backend = settings.database.url.backend_name();
         tracing::info!(%address, backend, "listening");
-        let state = web::Data::new(AppState { db, keys, settings });
+        let state = web::Data::new(AppState {
+            db,
+            keys,
+            settings,
+            mail,
+            background: background.waker(),
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -74,6 +94,7 @@ impl Application {
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .configure(customers::configure)
                 .configure(auth::configure)
+                .configure(passwords::configure)
                 .configure(ops::configure)
                 .configure(openapi::configure)
                 .default_service(web::to(not_found))
@@ -86,6 +107,7 @@ impl Application {
         Ok(Self {
             port: address.port(),
             server,
+            background,
         })
     }
 
@@ -98,9 +120,12 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGTERM/SIGINT; in-flight requests finish first (up to 30 s).
+    /// Serves until SIGTERM/SIGINT; in-flight requests finish first (up to 30 s), then the
+    /// background worker finishes the email in hand and stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.background.stop().await;
+        served
     }
 }
 

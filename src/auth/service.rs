@@ -5,8 +5,8 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::repo;
-use super::tokens::{self, TokenKeys, CUSTOMER_SCOPE};
-use crate::credentials;
+use super::tokens::{TokenKeys, CUSTOMER_SCOPE};
+use crate::credentials::{self, keys};
 use crate::customers::domain::normalize_email;
 use crate::customers::model::Customer;
 use crate::customers::repo as customers_repo;
@@ -105,11 +105,11 @@ fn start_session(
         .as_deref()
         .ok_or(ApiError::Domain(Code::FailedToAuthenticate))?;
     // Under the row lock: an anonymization or password change that committed meanwhile wins.
-    if !customers_repo::confirm_login(conn, customer.id, verified, rehash.as_deref())? {
+    if !customers_repo::swap_password_hash(conn, customer.id, verified, rehash.as_deref())? {
         return Err(ApiError::Domain(Code::FailedToAuthenticate));
     }
     let now = now();
-    let session_id = tokens::random_hex(16);
+    let session_id = keys::random_hex(16);
     let session_end = now + Duration::seconds(lifetimes.session_lifetime);
     repo::insert_session(conn, &session_id, customer.id, now, session_end)?;
     let expires_at = lifetimes.refresh_expiry(now, session_end);
@@ -126,10 +126,10 @@ fn grant(
     expires_at: NaiveDateTime,
 ) -> Result<SessionGrant, ApiError> {
     let (customer_id, reference) = customer;
-    let refresh_token = tokens::new_refresh_token();
+    let refresh_token = keys::new_key();
     repo::insert_refresh_token(
         conn,
-        &tokens::hash_refresh_token(&refresh_token),
+        &keys::key_hash(&refresh_token),
         &session_id,
         customer_id,
         now(),
@@ -184,8 +184,7 @@ fn rotate(
     lifetimes: Lifetimes,
 ) -> Result<Option<SessionGrant>, ApiError> {
     let now = now();
-    let Some(state) = repo::find_refresh_token(conn, &tokens::hash_refresh_token(presented))?
-    else {
+    let Some(state) = repo::find_refresh_token(conn, &keys::key_hash(presented))? else {
         return Ok(None);
     };
     if state.session_revoked_at.is_some()
@@ -219,7 +218,7 @@ fn rotate(
 /// `DELETE /refresh-tokens/{token}` (reference §2.12): revokes the token's family if it is
 /// the caller's; says nothing either way.
 pub fn revoke(conn: &mut DbConnection, customer_id: i32, presented: &str) -> Result<(), ApiError> {
-    if let Some(state) = repo::find_refresh_token(conn, &tokens::hash_refresh_token(presented))? {
+    if let Some(state) = repo::find_refresh_token(conn, &keys::key_hash(presented))? {
         if state.customer_id == customer_id {
             repo::revoke_session(conn, &state.session_id, now())?;
         }

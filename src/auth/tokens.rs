@@ -3,17 +3,14 @@
 
 use std::path::Path;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use rand::rngs::OsRng;
-use rand::RngCore;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
+use crate::credentials::keys;
 use crate::settings::TokenSettings;
+use rand::rngs::OsRng;
 
 /// The scope of a storefront customer's token (Spryker: `customer`).
 pub const CUSTOMER_SCOPE: &str = "customer";
@@ -123,7 +120,7 @@ impl TokenKeys {
             // token at once (validation itself allows no leeway).
             nbf: now - CLOCK_SKEW,
             exp,
-            jti: random_hex(16),
+            jti: keys::random_hex(16),
             scope: scope.to_owned(),
             sid: session_id.to_owned(),
         };
@@ -183,24 +180,4 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(path, contents)
-}
-
-/// `bytes` random bytes from the OS, hex-encoded.
-pub fn random_hex(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    OsRng.fill_bytes(&mut buf);
-    hex::encode(buf)
-}
-
-/// A new opaque refresh token: 256 random bits, base64url (43 characters).
-pub fn new_refresh_token() -> String {
-    let mut buf = [0u8; 32];
-    OsRng.fill_bytes(&mut buf);
-    URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// Refresh tokens are stored only as this hash (CONTRACT §3 item 19). They carry 256 random
-/// bits, so a fast hash is enough: there is nothing to brute-force.
-pub fn hash_refresh_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }

@@ -79,6 +79,15 @@ pub fn check_login(password: &str, stored: Option<&str>, cost: u32) -> LoginChec
     LoginCheck { verified, rehash }
 }
 
+/// [`verify`] on the blocking pool.
+pub async fn verify_blocking(
+    password: String,
+    stored: Option<String>,
+    cost: u32,
+) -> Result<bool, ApiError> {
+    Ok(actix_web::web::block(move || verify(&password, stored.as_deref(), cost)).await?)
+}
+
 /// [`check_login`] on the blocking pool.
 pub async fn check_login_blocking(
     password: String,

@@ -2,10 +2,12 @@
 //! password change and reset build on this module; it knows no resource.
 
 pub mod hashing;
+pub mod keys;
 pub mod policy;
 
 pub use hashing::{
-    check_login, check_login_blocking, hash, hash_blocking, needs_rehash, verify, LoginCheck,
+    check_login, check_login_blocking, hash, hash_blocking, needs_rehash, verify, verify_blocking,
+    LoginCheck,
 };
 
 /// bcrypt reads at most this many bytes.

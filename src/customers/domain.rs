@@ -179,3 +179,15 @@ pub fn parse_changes(
         date_of_birth: date_of_birth.map(|d| d.as_deref().and_then(parse_date)),
     })
 }
+
+/// `POST /customer-confirmation` (reference §2.10): `registrationKey`, NotBlank (which pre-empts
+/// Spryker's `424`).
+pub fn parse_confirmation(attrs: &Map<String, Value>) -> Result<String, ApiError> {
+    let mut v = Validator::new(attrs);
+    let key = v.required("registrationKey", &[Rule::NotBlank]);
+    v.finish()?;
+    let Some(Some(key)) = key else {
+        return Err(ApiError::internal("validated confirmation lacks the key"));
+    };
+    Ok(key)
+}

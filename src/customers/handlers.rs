@@ -4,17 +4,19 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 
 use super::resource::{
-    customer_resource, CustomerAttributes, CustomerQuery, Customers, RegistrationDoc, UpdateDoc,
-    TYPE,
+    customer_resource, ConfirmationDoc, CustomerAttributes, CustomerConfirmations, CustomerQuery,
+    Customers, RegistrationDoc, UpdateDoc, TYPE,
 };
+use super::service::Registered;
 use super::{domain, service};
 use crate::auth::{self, AuthenticatedCustomer};
 use crate::credentials;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::jsonapi::openapi::{
     CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
 };
 use crate::jsonapi::{no_content, Document, JsonApiBody, JsonApiQuery, NoQuery};
+use crate::passwords::{self, service::ResetReason};
 use crate::state::AppState;
 
 /// Register a customer.
@@ -38,19 +40,25 @@ pub async fn create_customer(
     let registration = domain::parse_registration(&body.attributes, &passwords.policy)?;
     let hash =
         credentials::hash_blocking(registration.password.clone(), passwords.bcrypt_cost).await?;
-    let accounts = settings.accounts.clone();
-    let customer = state
+    let (accounts, mail) = (settings.accounts.clone(), state.mail.clone());
+    let throttle = settings.limits.forgotten_password_throttle;
+    let email = registration.email.normalized();
+    let registered = state
         .db
         .write(move |conn| {
-            service::register(
-                conn,
-                &registration,
-                &hash,
-                &accounts.store,
-                accounts.double_opt_in,
-            )
+            let registered = service::register(conn, &registration, &hash, &accounts, &mail)?;
+            if let Registered::EmailTaken = registered {
+                // CONTRACT §3 item 14: the answer promises the existing account a reset link.
+                let reason = ResetReason::RegistrationAttempt;
+                passwords::service::request_reset(conn, &email, reason, throttle)?;
+            }
+            Ok(registered)
         })
         .await?;
+    state.background.wake();
+    let Registered::New(customer) = registered else {
+        return Err(ApiError::Domain(Code::EmailAlreadyUsed));
+    };
     let resource = customer_resource(&customer, &settings.server.public_url, &query);
     // JSON:API: `Location` and the resource's `links.self` must be the same URL.
     let location = header::HeaderValue::from_str(&resource.links.self_).ok();
@@ -163,5 +171,25 @@ pub async fn delete_customer(
         })
         .await?;
     state.db.purge_deleted().await;
+    Ok(no_content())
+}
+
+/// Confirm the email address with the key from the confirmation email (reference §2.10).
+#[utoipa::path(post, path = "/customer-confirmation", tag = "customers",
+    request_body(content = RequestDocument<ConfirmationDoc>, content_type = "application/vnd.api+json"),
+    responses(
+        (status = 204, description = "Confirmed; the customer can log in"),
+        (status = 422, description = "Validation (901), unknown or used key (423)", body = ErrorDocumentDoc),
+    ))]
+pub async fn confirm_customer(
+    _query: JsonApiQuery<NoQuery>,
+    body: JsonApiBody<CustomerConfirmations>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let key = domain::parse_confirmation(&body.attributes)?;
+    state
+        .db
+        .write(move |conn| service::confirm(conn, &key))
+        .await?;
     Ok(no_content())
 }

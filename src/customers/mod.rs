@@ -19,6 +19,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .default_service(web::to(method_not_allowed(&["GET", "POST"]))),
     )
     .service(
+        web::resource("/customer-confirmation")
+            .route(web::post().to(handlers::confirm_customer))
+            .default_service(web::to(method_not_allowed(&["POST"]))),
+    )
+    .service(
         web::resource("/customers/")
             .route(web::patch().to(missing_id))
             .route(web::delete().to(missing_id))

@@ -22,6 +22,21 @@ pub struct Customer {
     pub anonymized_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub registration_key_hash: Option<String>,
+    pub restore_key_hash: Option<String>,
+    pub restore_key_expires_at: Option<NaiveDateTime>,
+}
+
+impl Customer {
+    /// "Sonia Wagner", for the greeting of an email; `None` when there is no name.
+    pub fn display_name(&self) -> Option<String> {
+        let parts: Vec<&str> = [self.first_name.as_deref(), self.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|p| !p.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -39,6 +54,7 @@ pub struct NewCustomer<'a> {
     pub registered_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub registration_key_hash: Option<&'a str>,
 }
 
 /// `None` fields are left unchanged; `Some(None)` sets NULL.
@@ -55,4 +71,8 @@ pub struct CustomerChangeset {
     pub password_hash: Option<Option<String>>,
     pub anonymized_at: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
+    pub registered_at: Option<Option<NaiveDateTime>>,
+    pub registration_key_hash: Option<Option<String>>,
+    pub restore_key_hash: Option<Option<String>>,
+    pub restore_key_expires_at: Option<Option<NaiveDateTime>>,
 }

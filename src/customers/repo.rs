@@ -1,5 +1,6 @@
 //! SQL for customers. Small synchronous functions; the caller holds the transaction.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{Customer, CustomerChangeset, NewCustomer};
@@ -85,33 +86,109 @@ pub fn update(
         .first(conn)
 }
 
-/// Confirms, under the row's lock, that the customer is still live and still has the password
-/// hash a login just verified; `new_hash` replaces it (a cost upgrade). The conditional UPDATE
-/// waits for a concurrent anonymization or password change and then sees its result, so a
-/// login racing one cannot outlive it. False: the login must fail.
-pub fn confirm_login(
+/// Replaces the password hash if the customer is still live and still has `expected`, under
+/// the row's lock; `None` keeps it (a login that needs no cost upgrade). The conditional
+/// UPDATE waits for a concurrent anonymization or password change and then sees its result,
+/// so a login or a password change racing one cannot outlive it. False: the caller must fail.
+pub fn swap_password_hash(
     conn: &mut DbConnection,
     id: i32,
-    verified_hash: &str,
+    expected: &str,
     new_hash: Option<&str>,
 ) -> QueryResult<bool> {
     let target = customers::table
         .find(id)
         .filter(customers::anonymized_at.is_null())
-        .filter(customers::password_hash.eq(verified_hash));
+        .filter(customers::password_hash.eq(expected));
     let updated = diesel::update(target)
-        .set(customers::password_hash.eq(new_hash.unwrap_or(verified_hash)))
+        .set(customers::password_hash.eq(new_hash.unwrap_or(expected)))
         .execute(conn)?;
     Ok(updated == 1)
 }
 
-/// Locks a live customer's row (see [`confirm_login`]); false if anonymized.
+/// Locks a live customer's row (see [`swap_password_hash`]); false if anonymized.
 pub fn lock_live(conn: &mut DbConnection, id: i32) -> QueryResult<bool> {
     let target = customers::table
         .find(id)
         .filter(customers::anonymized_at.is_null());
     let updated = diesel::update(target)
         .set(customers::updated_at.eq(customers::updated_at))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Confirms the registration whose key hashes to `key_hash`, once: the key is cleared in the
+/// same statement, so a second use finds nothing.
+pub fn confirm_registration(
+    conn: &mut DbConnection,
+    key_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = customers::table
+        .filter(customers::registration_key_hash.eq(key_hash))
+        .filter(customers::anonymized_at.is_null());
+    let updated = diesel::update(target)
+        .set((
+            customers::registered_at.eq(now),
+            customers::registration_key_hash.eq(None::<String>),
+            customers::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn find_by_restore_key(
+    conn: &mut DbConnection,
+    key_hash: &str,
+) -> QueryResult<Option<Customer>> {
+    customers::table
+        .filter(customers::restore_key_hash.eq(key_hash))
+        .filter(customers::anonymized_at.is_null())
+        .select(Customer::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A new restore key replaces any earlier one (CONTRACT §3 item 15).
+pub fn set_restore_key(
+    conn: &mut DbConnection,
+    id: i32,
+    key_hash: &str,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(customers::table.find(id))
+        .set((
+            customers::restore_key_hash.eq(key_hash),
+            customers::restore_key_expires_at.eq(expires_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets the new password with the restore key, once: the key must still be the customer's,
+/// and is cleared in the same statement. A reset proves the mailbox, so it also confirms an
+/// unconfirmed registration (`registered_at`).
+pub fn restore_password(
+    conn: &mut DbConnection,
+    id: i32,
+    key_hash: &str,
+    new_hash: &str,
+    registered_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = customers::table
+        .find(id)
+        .filter(customers::restore_key_hash.eq(key_hash))
+        .filter(customers::anonymized_at.is_null());
+    let updated = diesel::update(target)
+        .set((
+            customers::password_hash.eq(new_hash),
+            customers::restore_key_hash.eq(None::<String>),
+            customers::restore_key_expires_at.eq(None::<NaiveDateTime>),
+            customers::registered_at.eq(registered_at),
+            customers::registration_key_hash.eq(None::<String>),
+            customers::updated_at.eq(now),
+        ))
         .execute(conn)?;
     Ok(updated == 1)
 }

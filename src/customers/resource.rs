@@ -27,6 +27,21 @@ pub const FIELDS: &[&str] = &[
     "updatedAt",
 ];
 
+pub struct CustomerConfirmations;
+
+impl ResourceKind for CustomerConfirmations {
+    const TYPE: &'static str = "customer-confirmation";
+}
+
+/// `POST /customer-confirmation` attributes (documentation; parsing is in `domain`).
+#[derive(ToSchema)]
+#[schema(as = CustomerConfirmationAttributes, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct ConfirmationDoc {
+    /// The key from the confirmation email's link (`token`).
+    registration_key: String,
+}
+
 /// `fields[customers]`; nothing else yet.
 pub struct CustomerQuery;
 

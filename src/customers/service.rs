@@ -5,23 +5,38 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use super::domain::{CustomerChanges, CustomerReference, Registration};
 use super::model::{Customer, CustomerChangeset, NewCustomer};
 use super::repo;
+use crate::credentials::keys;
 use crate::db::{now, DbConnection};
 use crate::error::{ApiError, Code};
+use crate::mail::{self, Email, MailContext};
+use crate::settings::AccountSettings;
 
-/// Creates the customer. `password_hash` was computed off the database connection.
+/// What a registration came to.
+pub enum Registered {
+    New(Customer),
+    /// Another account has the email. The caller commits what it adds (a reset request: the
+    /// answer's text promises a reset link) and answers `400` (reference §2.1).
+    EmailTaken,
+}
+
+/// Creates the customer, and under double opt-in a single-use confirmation key (stored as its
+/// hash) with the email that carries it, in the same transaction (CONTRACT §3 item 10).
+/// `password_hash` was computed off the database connection.
 pub fn register(
     conn: &mut DbConnection,
     registration: &Registration,
     password_hash: &str,
-    store: &str,
-    double_opt_in: bool,
-) -> Result<Customer, ApiError> {
+    accounts: &AccountSettings,
+    mail: &MailContext,
+) -> Result<Registered, ApiError> {
     let normalized = registration.email.normalized();
     if repo::email_taken(conn, &normalized, None)? {
-        return Err(ApiError::Domain(Code::EmailAlreadyUsed));
+        return Ok(Registered::EmailTaken);
     }
-    let reference = CustomerReference::new(store, repo::next_reference_number(conn)?);
+    let reference = CustomerReference::new(&accounts.store, repo::next_reference_number(conn)?);
     let now = now();
+    let key = accounts.double_opt_in.then(keys::new_key);
+    let key_hash = key.as_deref().map(keys::key_hash);
     let new = NewCustomer {
         customer_reference: reference.as_str(),
         email: registration.email.as_str(),
@@ -32,15 +47,38 @@ pub fn register(
         gender: Some(&registration.gender),
         date_of_birth: registration.date_of_birth,
         password_hash: Some(password_hash),
-        // Without double opt-in the account is confirmed at once (CONTRACT §3 item 10).
-        registered_at: (!double_opt_in).then_some(now),
+        // Without double opt-in the account is confirmed at once.
+        registered_at: key.is_none().then_some(now),
         created_at: now,
         updated_at: now,
+        registration_key_hash: key_hash.as_deref(),
     };
-    repo::insert(conn, &new).map_err(email_conflict)
+    let customer = repo::insert(conn, &new).map_err(email_conflict)?;
+    if let Some(key) = key {
+        let name = customer.display_name();
+        let link = mail.link("/register/confirm", &key);
+        let email = Email::Confirmation {
+            name: name.as_deref(),
+            link: &link,
+        };
+        mail::queue(conn, mail, &customer.email, &email)?;
+    }
+    Ok(Registered::New(customer))
 }
 
-/// A concurrent registration with the same email loses on the unique index.
+/// `POST /customer-confirmation` (reference §2.10): the key works once; an unknown or used
+/// one is `423`.
+pub fn confirm(conn: &mut DbConnection, key: &str) -> Result<(), ApiError> {
+    if repo::confirm_registration(conn, &keys::key_hash(key), now())? {
+        Ok(())
+    } else {
+        Err(ApiError::Domain(Code::ConfirmationKeyInvalid))
+    }
+}
+
+/// A concurrent registration with the same email loses on the unique index. (It gets the
+/// plain `400`: on PostgreSQL the failed statement has ended the transaction, so the reset
+/// request of [`Registered::EmailTaken`] cannot follow it.)
 fn email_conflict(err: DieselError) -> ApiError {
     match err {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
@@ -116,6 +154,11 @@ pub fn anonymize(
         password_hash: Some(None),
         anonymized_at: Some(Some(now)),
         updated_at: Some(now),
+        // Keys in flight die with the account.
+        registration_key_hash: Some(None),
+        restore_key_hash: Some(None),
+        restore_key_expires_at: Some(None),
+        ..CustomerChangeset::default()
     };
     repo::update(conn, owner.id, &changeset)?;
     Ok(())

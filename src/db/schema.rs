@@ -17,6 +17,37 @@ diesel::table! {
         anonymized_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        registration_key_hash -> Nullable<Text>,
+        restore_key_hash -> Nullable<Text>,
+        restore_key_expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    password_reset_requests (email_normalized) {
+        email_normalized -> Text,
+        reason -> Text,
+        requested_at -> Timestamp,
+        processed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -51,4 +82,11 @@ diesel::table! {
 
 diesel::joinable!(sessions -> customers (customer_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
-diesel::allow_tables_to_appear_in_same_query!(customers, sequences, sessions, refresh_tokens);
+diesel::allow_tables_to_appear_in_same_query!(
+    customers,
+    sequences,
+    sessions,
+    refresh_tokens,
+    outbox,
+    password_reset_requests
+);

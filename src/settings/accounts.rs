@@ -21,7 +21,7 @@ impl AccountSettings {
                     Err("letters and digits only, e.g. DE".to_owned())
                 }
             })?,
-            double_opt_in: src.boolean("GLUE_DOUBLE_OPT_IN", false)?,
+            double_opt_in: src.boolean("GLUE_DOUBLE_OPT_IN", true)?,
         })
     }
 }

@@ -7,12 +7,22 @@ use super::SettingsError;
 pub struct LimitSettings {
     /// Seconds a request body may take to arrive once the headers are in (then 408).
     pub body_timeout: u64,
+    /// Seconds a password restore key stays valid.
+    pub restore_key_ttl: i64,
+    /// Seconds in which a repeated reset request for one email queues nothing.
+    pub forgotten_password_throttle: i64,
 }
 
 impl LimitSettings {
     pub fn from_source(src: &Source) -> Result<Self, SettingsError> {
         Ok(Self {
             body_timeout: src.number("GLUE_BODY_TIMEOUT", 10, 1..=3600)?,
+            restore_key_ttl: src.number("GLUE_RESTORE_KEY_TTL", 7200, 1..=30 * 86_400)?,
+            forgotten_password_throttle: src.number(
+                "GLUE_FORGOTTEN_PASSWORD_THROTTLE",
+                60,
+                0..=86_400,
+            )?,
         })
     }
 }

@@ -116,6 +116,9 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         ("GLUE_BCRYPT_COST", "4"),
         ("GLUE_WORKERS", "1"),
         ("GLUE_DB_POOL_SIZE", "3"),
+        // Most tests log in right after registering; the email tests switch double opt-in
+        // back on (its default) with a real SMTP server to receive the confirmation.
+        ("GLUE_DOUBLE_OPT_IN", "false"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -123,6 +126,10 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     env.insert(
         "GLUE_JWT_KEY_FILE".into(),
         key_file("server").display().to_string(),
+    );
+    env.insert(
+        "GLUE_MAIL_DIR".into(),
+        dir.path().join("mail").display().to_string(),
     );
     for (k, v) in overrides {
         env.insert((*k).to_owned(), (*v).to_owned());

@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod customers;
 mod data_at_rest;
+mod emails;
 mod jsonapi;
 mod logs;
 mod openapi;
