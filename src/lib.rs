@@ -7,6 +7,7 @@ pub mod customers;
 pub mod db;
 pub mod error;
 pub mod jsonapi;
+pub mod mail;
 pub mod net;
 pub mod openapi;
 pub mod ops;
