@@ -59,6 +59,7 @@ pub async fn create_customer(
     let Registered::New(customer) = registered else {
         return Err(ApiError::Domain(Code::EmailAlreadyUsed));
     };
+    let customer = *customer;
     let resource = customer_resource(&customer, &settings.server.public_url, &query);
     // JSON:API: `Location` and the resource's `links.self` must be the same URL.
     let location = header::HeaderValue::from_str(&resource.links.self_).ok();

@@ -13,7 +13,7 @@ use crate::settings::AccountSettings;
 
 /// What a registration came to.
 pub enum Registered {
-    New(Customer),
+    New(Box<Customer>),
     /// Another account has the email. The caller commits what it adds (a reset request: the
     /// answer's text promises a reset link) and answers `400` (reference §2.1).
     EmailTaken,
@@ -63,7 +63,7 @@ pub fn register(
         };
         mail::queue(conn, mail, &customer.email, &email)?;
     }
-    Ok(Registered::New(customer))
+    Ok(Registered::New(Box::new(customer)))
 }
 
 /// `POST /customer-confirmation` (reference §2.10): the key works once; an unknown or used

@@ -51,9 +51,10 @@ impl MailContext {
         format!("{}{path}?{query}", self.storefront_url)
     }
 
-    /// Hours a restore key lives, rounded up, for the reset email's text.
+    /// Whole hours a restore key lives, rounded down, so that the email never promises more
+    /// time than the key has (0 reads "less than an hour").
     pub fn restore_key_hours(&self) -> u64 {
-        u64::try_from(self.restore_key_ttl).map_or(1, |s| s.div_ceil(3600).max(1))
+        u64::try_from(self.restore_key_ttl).map_or(0, |s| s / 3600)
     }
 }
 

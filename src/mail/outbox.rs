@@ -63,7 +63,11 @@ pub fn claim_due(
             .filter(outbox::sent_at.is_null())
             .filter(outbox::failed_at.is_null())
             .filter(outbox::next_attempt_at.le(now))
-            .filter(outbox::lease_until.is_null().or(outbox::lease_until.lt(now)))
+            .filter(
+                outbox::lease_until
+                    .is_null()
+                    .or(outbox::lease_until.lt(now)),
+            )
             .order(outbox::next_attempt_at)
             .limit(limit)
             .select(outbox::id)
@@ -89,14 +93,11 @@ pub fn claim_due(
         .load(conn)
 }
 
+type ById<'a> = diesel::dsl::Filter<outbox::table, diesel::dsl::Eq<outbox::id, &'a str>>;
+type Leased<'a> = diesel::dsl::Filter<ById<'a>, diesel::dsl::Eq<outbox::lease_owner, &'a str>>;
+
 /// The rows of `id` still leased by `owner` (a lease that ran out may have passed to another).
-fn leased<'a>(
-    id: &'a str,
-    owner: &'a str,
-) -> diesel::dsl::Filter<
-    diesel::dsl::Filter<outbox::table, diesel::dsl::Eq<outbox::id, &'a str>>,
-    diesel::dsl::Eq<outbox::lease_owner, &'a str>,
-> {
+fn leased<'a>(id: &'a str, owner: &'a str) -> Leased<'a> {
     outbox::table
         .filter(outbox::id.eq(id))
         .filter(outbox::lease_owner.eq(owner))

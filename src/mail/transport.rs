@@ -1,7 +1,7 @@
 //! Sending one email: over SMTP with lettre's async transport, or, without `GLUE_SMTP_URL`, into
 //! a `.eml` file whose links are logged so that a developer can click through.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
@@ -84,8 +84,8 @@ fn build(from: &Mailbox, message: &OutboxMessage) -> Result<Message, SendError> 
         .map_err(|e| SendError::Permanent(format!("message: {e}")))
 }
 
-async fn write_file(dir: &PathBuf, message: &OutboxMessage, email: &Message) -> Result<(), SendError> {
-    let dir = dir.clone();
+async fn write_file(dir: &Path, message: &OutboxMessage, email: &Message) -> Result<(), SendError> {
+    let dir = dir.to_path_buf();
     let path = dir.join(format!("{}.eml", message.id));
     let bytes = email.formatted();
     let target = path.clone();
@@ -106,10 +106,17 @@ async fn write_file(dir: &PathBuf, message: &OutboxMessage, email: &Message) -> 
 
 /// The mail directory and files are private: the emails carry single-use keys.
 #[cfg(unix)]
-fn write_private(dir: &std::path::Path, path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_private(
+    dir: &std::path::Path,
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
@@ -120,7 +127,11 @@ fn write_private(dir: &std::path::Path, path: &std::path::Path, bytes: &[u8]) ->
 }
 
 #[cfg(not(unix))]
-fn write_private(dir: &std::path::Path, path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_private(
+    dir: &std::path::Path,
+    path: &std::path::Path,
+    bytes: &[u8],
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     std::fs::write(path, bytes)
 }

@@ -130,7 +130,9 @@ impl Delivery {
     /// `retry_delay * 2^(attempts-1)`, capped at an hour, then a random point in its upper
     /// half, so that emails that failed together do not all come back together.
     fn backoff(&self, attempts: i32) -> Duration {
-        let doublings = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(32);
+        let doublings = u32::try_from(attempts.saturating_sub(1))
+            .unwrap_or(0)
+            .min(32);
         let delay = self
             .retry_delay_ms
             .saturating_mul(1u64 << doublings.min(31))

@@ -99,7 +99,9 @@ pub fn parse_change(
     v.finish()?;
     let (Some(Some(current)), Some(Some(new)), Some(Some(confirm))) = (current, new, confirm)
     else {
-        return Err(ApiError::internal("validated password change lacks a field"));
+        return Err(ApiError::internal(
+            "validated password change lacks a field",
+        ));
     };
     Ok(PasswordChange {
         current,

@@ -2,11 +2,11 @@
 
 use actix_web::{web, HttpResponse};
 
+use super::domain;
 use super::resource::{
     ChangeDoc, CustomerPassword, ForgottenDoc, ForgottenPassword, RestoreDoc, RestorePassword,
 };
 use super::service::{self, ResetReason};
-use super::domain;
 use crate::auth::AuthenticatedCustomer;
 use crate::error::ApiError;
 use crate::jsonapi::openapi::{ErrorDocumentDoc, RequestDocument};
@@ -82,7 +82,14 @@ pub async fn restore_password(
 ) -> Result<HttpResponse, ApiError> {
     let passwords = &state.settings.passwords;
     let restore = domain::parse_restore(&body.attributes, &passwords.policy)?;
-    service::restore(&state.db, &state.mail, &restore.key, restore.password, passwords).await?;
+    service::restore(
+        &state.db,
+        &state.mail,
+        &restore.key,
+        restore.password,
+        passwords,
+    )
+    .await?;
     state.background.wake();
     Ok(no_content())
 }

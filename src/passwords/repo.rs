@@ -101,7 +101,10 @@ pub fn mark_processed(conn: &mut DbConnection, email: &str, now: NaiveDateTime) 
 
 /// Forgets processed requests whose throttle window has passed: the table holds emails of
 /// people who may have no account, for no longer than it needs them.
-pub fn forget_processed(conn: &mut DbConnection, window_start: NaiveDateTime) -> QueryResult<usize> {
+pub fn forget_processed(
+    conn: &mut DbConnection,
+    window_start: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::delete(
         requests::table
             .filter(requests::processed_at.is_not_null())

@@ -136,7 +136,14 @@ pub async fn restore(
     db.write(move |conn| {
         let now = now();
         let registered_at = customer.registered_at.unwrap_or(now);
-        if !customers_repo::restore_password(conn, customer.id, &key_hash, &hash, registered_at, now)? {
+        if !customers_repo::restore_password(
+            conn,
+            customer.id,
+            &key_hash,
+            &hash,
+            registered_at,
+            now,
+        )? {
             // Used by a concurrent request a moment ago.
             return Err(ApiError::Domain(Code::RestoreKeyInvalid));
         }
@@ -162,7 +169,8 @@ pub async fn change(
     change.ensure_confirmed()?;
     let cost = passwords.bcrypt_cost;
     let stored = owner.password_hash.clone();
-    let verified = credentials::verify_blocking(change.current.clone(), stored.clone(), cost).await?;
+    let verified =
+        credentials::verify_blocking(change.current.clone(), stored.clone(), cost).await?;
     let Some(current_hash) = stored.filter(|_| verified) else {
         return Err(ApiError::Domain(Code::InvalidPassword));
     };

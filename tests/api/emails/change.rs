@@ -35,12 +35,24 @@ async fn a_change_needs_the_current_password_ends_every_session_and_is_announced
         .expect("refresh")
         .to_owned();
 
-    let wrong = patch(&app, &customer.reference, &customer.access_token, change("Wrong-Password-1!", NEW_PASSWORD, NEW_PASSWORD)).await;
+    let wrong = patch(
+        &app,
+        &customer.reference,
+        &customer.access_token,
+        change("Wrong-Password-1!", NEW_PASSWORD, NEW_PASSWORD),
+    )
+    .await;
     wrong.assert_error(400, Some("408"));
     assert_eq!(wrong.error("detail"), json!("Invalid password"));
     super::assert_no_more_emails(&sink, 0).await;
 
-    let changed = patch(&app, &customer.reference, &customer.access_token, change(PASSWORD, NEW_PASSWORD, NEW_PASSWORD)).await;
+    let changed = patch(
+        &app,
+        &customer.reference,
+        &customer.access_token,
+        change(PASSWORD, NEW_PASSWORD, NEW_PASSWORD),
+    )
+    .await;
     assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text);
     assert!(changed.text.is_empty(), "no password or key echoed");
 
@@ -54,14 +66,24 @@ async fn a_change_needs_the_current_password_ends_every_session_and_is_announced
         let response = super::post(&app, "refresh-tokens", json!({"refreshToken": refresh})).await;
         response.assert_error(401, Some("004"));
     }
-    app.login(&customer.email, PASSWORD).await.assert_error(401, Some("003"));
-    assert_eq!(app.login(&customer.email, NEW_PASSWORD).await.status, StatusCode::CREATED);
+    app.login(&customer.email, PASSWORD)
+        .await
+        .assert_error(401, Some("003"));
+    assert_eq!(
+        app.login(&customer.email, NEW_PASSWORD).await.status,
+        StatusCode::CREATED
+    );
     let email = wait_for_email_to(&sink, &customer.email, 0).await;
     assert_eq!(email.subject, "Your password was changed");
     assert!(!email.text.contains(NEW_PASSWORD) && !email.html.contains(NEW_PASSWORD));
     insta::assert_snapshot!(
         "password_changed_email",
-        format!("subject: {}\n--- text ---\n{}\n--- html ---\n{}", email.subject, email.text.trim_end(), email.html.trim_end())
+        format!(
+            "subject: {}\n--- text ---\n{}\n--- html ---\n{}",
+            email.subject,
+            email.text.trim_end(),
+            email.html.trim_end()
+        )
     );
 }
 
@@ -74,14 +96,49 @@ async fn change_errors_come_in_the_references_order() {
     let other = app.customer().await;
     let (own, token) = (customer.reference.as_str(), customer.access_token.as_str());
     let cases: [(&str, Value, u16, &str); 8] = [
-        (other.reference.as_str(), json!({"newPassword": NEW_PASSWORD}), 422, "901"),
-        (own, json!({"password": "", "newPassword": NEW_PASSWORD, "confirmPassword": NEW_PASSWORD}), 422, "901"),
+        (
+            other.reference.as_str(),
+            json!({"newPassword": NEW_PASSWORD}),
+            422,
+            "901",
+        ),
+        (
+            own,
+            json!({"password": "", "newPassword": NEW_PASSWORD, "confirmPassword": NEW_PASSWORD}),
+            422,
+            "901",
+        ),
         (own, change(PASSWORD, "short", "short"), 422, "901"),
-        (other.reference.as_str(), change(PASSWORD, NEW_PASSWORD, NEW_PASSWORD), 403, "411"),
-        (own, change("Wrong-Password-1!", NEW_PASSWORD, "Fresh!Start-2028"), 422, "406"),
-        (own, change("Wrong-Password-1!", "Password1234!", "Password1234!"), 400, "408"),
-        (own, change(PASSWORD, "Password1234!", "Password1234!"), 400, "422"),
-        (own, change(PASSWORD, "Abcdeeef1234!x", "Abcdeeef1234!x"), 400, "421"),
+        (
+            other.reference.as_str(),
+            change(PASSWORD, NEW_PASSWORD, NEW_PASSWORD),
+            403,
+            "411",
+        ),
+        (
+            own,
+            change("Wrong-Password-1!", NEW_PASSWORD, "Fresh!Start-2028"),
+            422,
+            "406",
+        ),
+        (
+            own,
+            change("Wrong-Password-1!", "Password1234!", "Password1234!"),
+            400,
+            "408",
+        ),
+        (
+            own,
+            change(PASSWORD, "Password1234!", "Password1234!"),
+            400,
+            "422",
+        ),
+        (
+            own,
+            change(PASSWORD, "Abcdeeef1234!x", "Abcdeeef1234!x"),
+            400,
+            "421",
+        ),
     ];
     for (reference, attributes, status, code) in cases {
         let response = patch(&app, reference, token, attributes.clone()).await;
@@ -101,6 +158,10 @@ async fn change_errors_come_in_the_references_order() {
         .send()
         .await;
     no_token.assert_error(403, Some("002"));
-    assert_eq!(app.login(&customer.email, PASSWORD).await.status, StatusCode::CREATED, "unchanged");
+    assert_eq!(
+        app.login(&customer.email, PASSWORD).await.status,
+        StatusCode::CREATED,
+        "unchanged"
+    );
     super::assert_no_more_emails(&sink, 0).await;
 }

@@ -30,21 +30,33 @@ async fn registration_emails_a_key_that_confirms_once_and_then_the_login_works()
 
     let before = app.login(EMAIL, PASSWORD).await;
     let wrong = app.login(EMAIL, "Wrong-Password-1!").await;
-    assert_eq!(comparable(&before), comparable(&wrong), "unconfirmed = wrong password");
+    assert_eq!(
+        comparable(&before),
+        comparable(&wrong),
+        "unconfirmed = wrong password"
+    );
     before.assert_error(401, Some("003"));
 
     let email = wait_for_email_to(&sink, EMAIL, 0).await;
     assert_eq!(email.envelope_to, vec![EMAIL.to_owned()]);
     assert!(email.from.contains("no-reply@localhost"), "{}", email.from);
     let link = email.link("/register/confirm");
-    assert!(link.starts_with("https://shop.example/register/confirm?token="), "{link}");
+    assert!(
+        link.starts_with("https://shop.example/register/confirm?token="),
+        "{link}"
+    );
     let key = email.token("/register/confirm");
     assert!(key.len() >= 22, "at least 128 bits: {key}");
     assert!(email.html.contains("Sonia Wagner"), "{}", email.html);
     insta::assert_snapshot!("confirmation_email", redacted(&email, "/register/confirm"));
 
     let confirmed = confirm(&app, &key).await;
-    assert_eq!(confirmed.status, StatusCode::NO_CONTENT, "{}", confirmed.text);
+    assert_eq!(
+        confirmed.status,
+        StatusCode::NO_CONTENT,
+        "{}",
+        confirmed.text
+    );
     assert!(confirmed.text.is_empty());
     confirm(&app, &key).await.assert_error(422, Some("423"));
     let login = app.login(EMAIL, PASSWORD).await;

@@ -23,10 +23,13 @@ fn free_port() -> u16 {
 async fn outbox_rows(app: &TestApp) -> Vec<(i32, bool, bool)> {
     app.db()
         .read(|conn| {
-            let rows: Vec<(i32, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>)> =
-                outbox::table
-                    .select((outbox::attempts, outbox::sent_at, outbox::failed_at))
-                    .load(conn)?;
+            let rows: Vec<(
+                i32,
+                Option<chrono::NaiveDateTime>,
+                Option<chrono::NaiveDateTime>,
+            )> = outbox::table
+                .select((outbox::attempts, outbox::sent_at, outbox::failed_at))
+                .load(conn)?;
             Ok(rows
                 .into_iter()
                 .map(|(attempts, sent, failed)| (attempts, sent.is_some(), failed.is_some()))
@@ -36,7 +39,10 @@ async fn outbox_rows(app: &TestApp) -> Vec<(i32, bool, bool)> {
         .expect("outbox")
 }
 
-async fn wait_until<F: std::future::Future<Output = bool>>(what: &str, mut check: impl FnMut() -> F) {
+async fn wait_until<F: std::future::Future<Output = bool>>(
+    what: &str,
+    mut check: impl FnMut() -> F,
+) {
     let deadline = Instant::now() + ARRIVES;
     while !check().await {
         assert!(Instant::now() < deadline, "timed out waiting until {what}");
@@ -57,7 +63,10 @@ async fn an_email_queued_while_the_server_is_down_arrives_once_when_it_comes_up(
     .await;
     app.register("sonia@example.com", PASSWORD).await;
     wait_until("a few attempts failed", || async {
-        outbox_rows(&app).await.first().is_some_and(|r| r.0 >= 2 && !r.1)
+        outbox_rows(&app)
+            .await
+            .first()
+            .is_some_and(|r| r.0 >= 2 && !r.1)
     })
     .await;
 
@@ -113,7 +122,10 @@ async fn an_email_older_than_the_maximum_age_is_given_up() {
     })
     .await;
     let rows = outbox_rows(&app).await;
-    assert!(rows[0].0 >= 2 && !rows[0].1, "retried, then given up: {rows:?}");
+    assert!(
+        rows[0].0 >= 2 && !rows[0].1,
+        "retried, then given up: {rows:?}"
+    );
 }
 
 /// Scale-out: two instances on one database, ten emails queued while the server was down;

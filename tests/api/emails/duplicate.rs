@@ -18,12 +18,24 @@ async fn registering_a_taken_email_answers_400_and_mails_the_owner_a_reset_link(
         .register_with(crate::helpers::registration("SONIA@example.com", PASSWORD))
         .await;
     again.assert_error(422, Some("400"));
-    assert!(again.error("detail").as_str().expect("detail").starts_with("If this email address is already in use"));
+    assert!(again
+        .error("detail")
+        .as_str()
+        .expect("detail")
+        .starts_with("If this email address is already in use"));
 
     let email = wait_for_email_to(&sink, "sonia@example.com", sent).await;
-    insta::assert_snapshot!("registration_attempt_email", redacted(&email, "/password/restore"));
+    insta::assert_snapshot!(
+        "registration_attempt_email",
+        redacted(&email, "/password/restore")
+    );
     let key = email.token("/password/restore");
     let restored = restore(&app, &key, "Fresh!Start-2027").await;
     assert_eq!(restored.status, StatusCode::NO_CONTENT, "{}", restored.text);
-    assert_eq!(app.login("sonia@example.com", "Fresh!Start-2027").await.status, StatusCode::CREATED);
+    assert_eq!(
+        app.login("sonia@example.com", "Fresh!Start-2027")
+            .await
+            .status,
+        StatusCode::CREATED
+    );
 }

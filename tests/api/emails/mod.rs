@@ -45,7 +45,12 @@ async fn post(app: &TestApp, resource: &str, attributes: Value) -> TestResponse 
 }
 
 async fn confirm(app: &TestApp, key: &str) -> TestResponse {
-    post(app, "customer-confirmation", json!({"registrationKey": key})).await
+    post(
+        app,
+        "customer-confirmation",
+        json!({"registrationKey": key}),
+    )
+    .await
 }
 
 async fn forgotten(app: &TestApp, email: &str) -> TestResponse {
@@ -53,7 +58,8 @@ async fn forgotten(app: &TestApp, email: &str) -> TestResponse {
 }
 
 async fn restore(app: &TestApp, key: &str, password: &str) -> TestResponse {
-    let attributes = json!({"restorePasswordKey": key, "password": password, "confirmPassword": password});
+    let attributes =
+        json!({"restorePasswordKey": key, "password": password, "confirmPassword": password});
     app.patch(
         "/customer-restore-password/mine",
         &json!({"data": {"type": "customer-restore-password", "attributes": attributes}}),
@@ -87,7 +93,10 @@ async fn wait_for_email_to(sink: &SmtpSink, recipient: &str, skip: usize) -> Rec
         assert!(
             std::time::Instant::now() < deadline,
             "no email to {recipient} arrived; got {:?}",
-            sink.messages().iter().map(|m| &m.subject).collect::<Vec<_>>()
+            sink.messages()
+                .iter()
+                .map(|m| &m.subject)
+                .collect::<Vec<_>>()
         );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
