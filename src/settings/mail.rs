@@ -54,7 +54,7 @@ impl MailSettings {
                 "Please confirm your email address",
             ),
             subject_password_reset: src
-                .text("GLUE_MAIL_SUBJECT_PASSWORD_RESET", "Set a new password"),
+                .text("GLUE_MAIL_SUBJECT_PASSWORD_RESET", "Reset your password"),
             subject_password_changed: src.text(
                 "GLUE_MAIL_SUBJECT_PASSWORD_CHANGED",
                 "Your password was changed",
