@@ -3,6 +3,7 @@
 
 mod binary;
 mod helpers;
+mod smtp_sink;
 
 mod auth;
 mod customers;
