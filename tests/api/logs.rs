@@ -4,8 +4,11 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use std::time::Duration;
+
 use crate::binary::Binary;
 use crate::helpers::{registration, JSON_API, PASSWORD};
+use crate::smtp_sink::SmtpSink;
 
 async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
     let response = request.send().await.expect("request");
@@ -27,9 +30,19 @@ fn tokens(body: &Value) -> (String, String) {
     (token("accessToken"), token("refreshToken"))
 }
 
-/// Register, log in, refresh, read, revoke one refresh token, then all: every secret seen.
-async fn full_session(binary: &Binary) -> Vec<String> {
+const NEW_PASSWORD: &str = "Fresh!Start-2027";
+const LAST_PASSWORD: &str = "Third!Time-2028";
+
+fn login_document(email: &str, password: &str) -> Value {
+    json!({"data": {"type": "access-tokens", "attributes": {"username": email, "password": password}}})
+}
+
+/// The whole life of an account: register, confirm from the email, log in, refresh, read,
+/// revoke one refresh token, then all; forget the password, restore it from the email, change
+/// it. Returns every secret that went over the wire.
+async fn full_session(binary: &Binary, sink: &SmtpSink) -> Vec<String> {
     let email = "logged.shopper@example.com";
+    let client = reqwest::Client::new();
     let (status, body) = send(post(
         binary,
         "/customers",
@@ -38,8 +51,22 @@ async fn full_session(binary: &Binary) -> Vec<String> {
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let reference = body["data"]["id"].as_str().expect("id").to_owned();
-    let login = json!({"data": {"type": "access-tokens", "attributes": {"username": email, "password": PASSWORD}}});
-    let (status, body) = send(post(binary, "/access-tokens", &login)).await;
+    let confirmation =
+        sink.wait_for(1, Duration::from_secs(15)).await[0].token("/register/confirm");
+    let confirm = json!({"data": {"type": "customer-confirmation", "attributes": {"registrationKey": confirmation}}});
+    assert_eq!(
+        send(post(binary, "/customer-confirmation", &confirm))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+
+    let (status, body) = send(post(
+        binary,
+        "/access-tokens",
+        &login_document(email, PASSWORD),
+    ))
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (first_access, first_refresh) = tokens(&body);
     let refresh =
@@ -47,7 +74,6 @@ async fn full_session(binary: &Binary) -> Vec<String> {
     let (status, body) = send(post(binary, "/refresh-tokens", &refresh)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (access, refresh_token) = tokens(&body);
-    let client = reqwest::Client::new();
     let (status, _) = send(
         client
             .get(binary.url(&format!("/customers/{reference}?fields[customers]=email")))
@@ -63,32 +89,85 @@ async fn full_session(binary: &Binary) -> Vec<String> {
     };
     let response = revoke(&refresh_token, &access).await.expect("revoke");
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    let (status, body) = send(post(binary, "/access-tokens", &login)).await;
+    let (status, body) = send(post(
+        binary,
+        "/access-tokens",
+        &login_document(email, PASSWORD),
+    ))
+    .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (last_access, last_refresh) = tokens(&body);
-    let response = revoke("mine", &last_access).await.expect("revoke all");
+    let (second_access, second_refresh) = tokens(&body);
+    let response = revoke("mine", &second_access).await.expect("revoke all");
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
+
+    let forgotten =
+        json!({"data": {"type": "customer-forgotten-password", "attributes": {"email": email}}});
+    assert_eq!(
+        send(post(binary, "/customer-forgotten-password", &forgotten))
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    let reset = sink.wait_for(2, Duration::from_secs(15)).await[1].token("/password/restore");
+    let restore = json!({"data": {"type": "customer-restore-password", "attributes": {
+        "restorePasswordKey": reset, "password": NEW_PASSWORD, "confirmPassword": NEW_PASSWORD}}});
+    let restored = client
+        .patch(binary.url("/customer-restore-password/mine"))
+        .header("content-type", JSON_API)
+        .body(restore.to_string())
+        .send()
+        .await
+        .expect("restore");
+    assert_eq!(restored.status(), StatusCode::NO_CONTENT);
+    let (status, body) = send(post(
+        binary,
+        "/access-tokens",
+        &login_document(email, NEW_PASSWORD),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (third_access, third_refresh) = tokens(&body);
+    let change = json!({"data": {"type": "customer-password", "attributes": {
+        "password": NEW_PASSWORD, "newPassword": LAST_PASSWORD, "confirmPassword": LAST_PASSWORD}}});
+    let changed = client
+        .patch(binary.url(&format!("/customer-password/{reference}")))
+        .header("content-type", JSON_API)
+        .bearer_auth(&third_access)
+        .body(change.to_string())
+        .send()
+        .await
+        .expect("change");
+    assert_eq!(changed.status(), StatusCode::NO_CONTENT);
     vec![
         PASSWORD.to_owned(),
+        NEW_PASSWORD.to_owned(),
+        LAST_PASSWORD.to_owned(),
+        confirmation,
+        reset,
         first_access,
         first_refresh,
         access,
         refresh_token,
-        last_access,
-        last_refresh,
+        second_access,
+        second_refresh,
+        third_access,
+        third_refresh,
     ]
 }
 
 #[tokio::test]
-async fn a_whole_session_leaves_no_password_token_or_key_in_the_logs() {
+async fn a_whole_account_life_leaves_no_password_token_or_key_in_the_logs() {
     for format in ["json", "text"] {
         let dir = tempfile::tempdir().expect("temp dir");
-        let binary = Binary::start(
-            dir.path(),
-            &[("GLUE_LOG_FORMAT", format), ("RUST_LOG", "debug")],
-        )
-        .await;
-        let secrets = full_session(&binary).await;
+        let sink = SmtpSink::start();
+        let url = sink.url();
+        let env = [
+            ("GLUE_LOG_FORMAT", format),
+            ("RUST_LOG", "debug"),
+            ("GLUE_SMTP_URL", url.as_str()),
+        ];
+        let binary = Binary::start(dir.path(), &env).await;
+        let secrets = full_session(&binary, &sink).await;
         let logs = binary.stop().await;
 
         assert!(
