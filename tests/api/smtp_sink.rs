@@ -32,6 +32,10 @@ struct State {
     refusals: VecDeque<u16>,
     refused: usize,
     commands: Vec<String>,
+    /// How long the reply to a message's final dot waits.
+    reply_delay: Duration,
+    /// Messages whose final dot arrived and whose reply has not gone out yet.
+    in_hand: usize,
 }
 
 impl SmtpSink {
@@ -86,6 +90,17 @@ impl SmtpSink {
         self.state()
             .refusals
             .extend(std::iter::repeat_n(code, count));
+    }
+
+    /// From now on the reply to each message's final dot comes `delay` late: a slow server,
+    /// to catch a client with a message in hand.
+    pub fn delay_replies(&self, delay: Duration) {
+        self.state().reply_delay = delay;
+    }
+
+    /// Messages sent in full whose reply has not gone out yet.
+    pub fn in_hand(&self) -> usize {
+        self.state().in_hand
     }
 
     /// Everything accepted so far, in arrival order.

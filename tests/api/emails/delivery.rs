@@ -164,3 +164,87 @@ async fn two_instances_on_one_database_send_every_email_once() {
     ids.dedup();
     assert_eq!(ids.len(), 10, "every Message-ID once");
 }
+
+/// SIGTERM while an email is in the worker's hands: the worker finishes it (the server's reply
+/// arrives, the row is marked sent), then the process exits cleanly.
+#[tokio::test]
+async fn a_stopping_instance_finishes_the_email_in_hand_then_exits() {
+    let sink = SmtpSink::start();
+    sink.delay_replies(Duration::from_millis(1500));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = sink.url();
+    let mut binary =
+        crate::binary::Binary::start(dir.path(), &[("GLUE_SMTP_URL", url.as_str())]).await;
+    let body = serde_json::json!({"data": {"type": "customers", "attributes": registration("sonia@example.com", PASSWORD)}});
+    let response = reqwest::Client::new()
+        .post(binary.url("/customers"))
+        .header("content-type", crate::helpers::JSON_API)
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    wait_until("the email is in hand", || async { sink.in_hand() == 1 }).await;
+
+    binary.terminate();
+    let (exit, logs) = binary.wait().await;
+    assert!(exit.success(), "{exit:?}\n{logs}");
+    assert_eq!(sink.messages().len(), 1, "delivered before the exit");
+    let database = dir.path().join("var/glue.db");
+    let mut conn = diesel::SqliteConnection::establish(&database.to_string_lossy()).expect("open");
+    let sent: Vec<Option<chrono::NaiveDateTime>> = outbox::table
+        .select(outbox::sent_at)
+        .load(&mut conn)
+        .expect("outbox");
+    assert!(
+        matches!(sent.as_slice(), [Some(_)]),
+        "marked sent: {sent:?}"
+    );
+}
+
+/// Without `GLUE_SMTP_URL` (a newcomer's `make run`), emails land in `var/mail/<id>.eml`,
+/// readable by the service's user only, and their links are logged so that one can click
+/// through (CONTRACT §5).
+#[tokio::test]
+async fn without_an_smtp_server_emails_are_files_and_their_links_are_logged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let binary = crate::binary::Binary::start(dir.path(), &[("RUST_LOG", "info")]).await;
+    let body = serde_json::json!({"data": {"type": "customers", "attributes": registration("sonia@example.com", PASSWORD)}});
+    let response = reqwest::Client::new()
+        .post(binary.url("/customers"))
+        .header("content-type", crate::helpers::JSON_API)
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("register");
+    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    let mail = dir.path().join("var/mail");
+    let file = || {
+        std::fs::read_dir(&mail)
+            .ok()
+            .and_then(|mut entries| entries.next())
+            .and_then(Result::ok)
+            .map(|entry| entry.path())
+    };
+    wait_until("an .eml file is written", || async { file().is_some() }).await;
+    let logs = binary.stop().await;
+
+    let path = file().expect("file");
+    assert_eq!(path.extension().and_then(|e| e.to_str()), Some("eml"));
+    let eml = std::fs::read_to_string(&path).expect("read");
+    let parsed = crate::smtp_sink::ReceivedEmail::parse(String::new(), vec![], eml.as_bytes());
+    let link = parsed.link("/register/confirm");
+    assert!(
+        link.starts_with("http://localhost:3000/register/confirm?token="),
+        "{link}"
+    );
+    assert!(logs.contains(&link), "the link is in the log:\n{logs}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode =
+            |p: &std::path::Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&mail), 0o700);
+    }
+}

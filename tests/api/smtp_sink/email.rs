@@ -21,11 +21,7 @@ pub struct ReceivedEmail {
 }
 
 impl ReceivedEmail {
-    pub(super) fn parse(
-        envelope_from: String,
-        envelope_to: Vec<String>,
-        data: &[u8],
-    ) -> ReceivedEmail {
+    pub fn parse(envelope_from: String, envelope_to: Vec<String>, data: &[u8]) -> ReceivedEmail {
         let mut email = ReceivedEmail {
             envelope_from,
             envelope_to,

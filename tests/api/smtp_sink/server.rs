@@ -90,7 +90,18 @@ async fn converse(mut stream: BufReader<TcpStream>, state: &Mutex<State>) -> std
                     session.from.take().unwrap_or_default(),
                     session.to.split_off(0),
                 );
-                let answer = lock().deliver(from, to, &data);
+                // A slow server: the message is in the client's hands until the reply comes.
+                let delay = {
+                    let mut state = lock();
+                    state.in_hand += 1;
+                    state.reply_delay
+                };
+                tokio::time::sleep(delay).await;
+                let answer = {
+                    let mut state = lock();
+                    state.in_hand -= 1;
+                    state.deliver(from, to, &data)
+                };
                 reply(&mut stream, &answer).await?;
             }
         }
