@@ -123,6 +123,8 @@ start_server() {
         GLUE_LISTEN="127.0.0.1:$PORT" \
         GLUE_BCRYPT_COST="$BCRYPT_COST" \
         GLUE_JWT_KEY_FILE="$TMP/key.pem" \
+        GLUE_DOUBLE_OPT_IN=false \
+        GLUE_MAIL_DIR="$TMP/mail" \
         GLUE_LOG_FORMAT=text \
         RUST_LOG=warn \
         "$BIN" serve >"$TMP/server.log" 2>&1 &
