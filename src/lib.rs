@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod background;
+pub mod clients;
 pub mod credentials;
 pub mod customers;
 pub mod db;
@@ -10,6 +11,7 @@ pub mod error;
 pub mod jsonapi;
 pub mod mail;
 pub mod net;
+pub mod oauth;
 pub mod openapi;
 pub mod ops;
 pub mod passwords;

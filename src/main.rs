@@ -3,9 +3,9 @@ use std::process::ExitCode;
 use glue_customers::db::Db;
 use glue_customers::settings::Settings;
 use glue_customers::startup::Application;
-use glue_customers::{openapi, telemetry};
+use glue_customers::{clients, openapi, telemetry};
 
-const USAGE: &str = "usage: glue-customers [serve | migrate | openapi]";
+const USAGE: &str = "usage: glue-customers [serve | migrate | openapi | client ...]";
 
 fn main() -> ExitCode {
     let command = std::env::args()
@@ -19,6 +19,9 @@ fn main() -> ExitCode {
             }
             Err(err) => fail(&err),
         };
+    }
+    if command == "client" {
+        return client(&std::env::args().skip(2).collect::<Vec<_>>());
     }
     let json_logs = std::env::var("GLUE_LOG_FORMAT").map_or(true, |v| v != "text");
     telemetry::init("info", json_logs);
@@ -49,6 +52,25 @@ fn serve(settings: Settings) -> ExitCode {
         Ok(()) => {
             tracing::info!("stopped");
             ExitCode::SUCCESS
+        }
+        Err(err) => fail(&err),
+    }
+}
+
+/// `client ...`: no log subscriber, so that stdout holds only the answer (`--json` is parsed).
+fn client(args: &[String]) -> ExitCode {
+    let settings = match Settings::load() {
+        Ok(settings) => settings,
+        Err(err) => return fail(&err),
+    };
+    match clients::cli::run(args, &settings) {
+        Ok(output) => {
+            println!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(err @ clients::cli::CliError::Usage(_)) => {
+            eprintln!("glue-customers: {err}");
+            ExitCode::from(2)
         }
         Err(err) => fail(&err),
     }

@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::ApiError;
 use crate::jsonapi::{get, method_not_allowed, MEDIA_TYPE};
-use crate::{auth, customers, ops, passwords};
+use crate::{auth, customers, oauth, ops, passwords};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,6 +32,11 @@ use crate::{auth, customers, ops, passwords};
         passwords::handlers::change_password,
         passwords::handlers::request_password_reset,
         passwords::handlers::restore_password,
+        oauth::handlers::token,
+        oauth::handlers::revoke,
+        oauth::handlers::introspect,
+        oauth::handlers::metadata,
+        oauth::handlers::jwks,
         auth::handlers::create_access_token,
         auth::handlers::create_refresh_token,
         auth::handlers::delete_refresh_token,
@@ -43,6 +48,7 @@ use crate::{auth, customers, ops, passwords};
         (name = "customers", description = "Register, read, update and anonymize one's own account"),
         (name = "passwords", description = "Change a password, ask for a reset email, restore with its key"),
         (name = "auth", description = "Log in, refresh and revoke tokens"),
+        (name = "oauth", description = "OAuth 2.0: token endpoint, revocation, introspection, metadata, keys"),
         (name = "operations", description = "Liveness and readiness"),
     )
 )]
@@ -53,6 +59,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "client_basic",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Basic).build()),
+        );
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(
@@ -72,7 +82,11 @@ struct JsonApiErrors;
 impl Modify for JsonApiErrors {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         for (path, item) in openapi.paths.paths.iter_mut() {
-            if path == "/health" || path == "/ready" {
+            // Not JSON:API resources: they answer in their own formats.
+            let plain = ["/health", "/ready"].contains(&path.as_str())
+                || path.starts_with("/token")
+                || path.starts_with("/.well-known/");
+            if plain {
                 continue;
             }
             let writes = [&mut item.post, &mut item.patch];

@@ -19,7 +19,7 @@ use crate::mail::{MailContext, TransportError};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::{auth, customers, openapi, ops, passwords};
+use crate::{auth, clients, customers, oauth, openapi, ops, passwords};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -61,6 +61,9 @@ impl Application {
         }
         let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
         let keys = TokenKeys::load_or_create(&settings.tokens)?;
+        let storefront = settings.oauth.storefront_client_id.clone();
+        db.run_now(|conn| clients::service::ensure_storefront(conn, &storefront))
+            .map_err(|e| StartupError::Db(DbError::Setup(e.to_string())))?;
         let workers = settings.server.workers;
         let jsonapi = JsonApiConfig {
             body_timeout: Duration::from_secs(settings.limits.body_timeout),
@@ -95,6 +98,7 @@ impl Application {
                 .configure(customers::configure)
                 .configure(auth::configure)
                 .configure(passwords::configure)
+                .configure(oauth::configure)
                 .configure(ops::configure)
                 .configure(openapi::configure)
                 .default_service(web::to(not_found))

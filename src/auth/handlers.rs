@@ -6,6 +6,7 @@ use actix_web::{web, HttpResponse};
 use super::resource::{
     token_resource, AccessTokens, LoginDoc, RefreshDoc, RefreshTokens, TokenAttributes,
 };
+use super::revocation;
 use super::service::{self, Lifetimes, LoginRules};
 use super::AuthenticatedCustomer;
 use crate::error::ApiError;
@@ -41,7 +42,8 @@ pub async fn create_access_token(
         double_opt_in: settings.accounts.double_opt_in,
         lifetimes: lifetimes(settings),
     };
-    let pair = service::log_in(&state.db, &state.keys, rules, &username, secret).await?;
+    let client = &settings.oauth.storefront_client_id;
+    let pair = service::log_in(&state.db, &state.keys, rules, client, &username, secret).await?;
     let resource = token_resource(AccessTokens::TYPE, pair, &settings.server.public_url);
     Ok(Document::single(resource).into_response(StatusCode::CREATED))
 }
@@ -66,7 +68,9 @@ pub async fn create_refresh_token(
         return Err(ApiError::internal("validated refresh lacks the token"));
     };
     let settings = &state.settings;
-    let pair = service::refresh(&state.db, &state.keys, presented, lifetimes(settings)).await?;
+    let client = &settings.oauth.storefront_client_id;
+    let lifetimes = lifetimes(settings);
+    let pair = service::refresh(&state.db, &state.keys, presented, client, lifetimes).await?;
     let resource = token_resource(RefreshTokens::TYPE, pair, &settings.server.public_url);
     Ok(Document::single(resource).into_response(StatusCode::CREATED))
 }
@@ -90,16 +94,18 @@ pub async fn delete_refresh_token(
     state
         .db
         .write(move |conn| match token.as_str() {
-            "mine" => service::revoke_all(conn, owner.id()),
-            token => service::revoke(conn, owner.id(), token),
+            "mine" => revocation::revoke_all(conn, owner.id()),
+            token => revocation::revoke(conn, owner.id(), token),
         })
         .await?;
     Ok(no_content())
 }
 
-fn lifetimes(settings: &Settings) -> Lifetimes {
+/// The token lifetimes the settings give (shared with the OAuth token endpoint).
+pub fn lifetimes(settings: &Settings) -> Lifetimes {
     Lifetimes {
         refresh_ttl: settings.tokens.refresh_ttl,
         session_lifetime: settings.tokens.session_lifetime,
+        reuse_interval: settings.oauth.refresh_reuse_interval,
     }
 }

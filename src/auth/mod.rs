@@ -5,6 +5,7 @@ mod extractor;
 pub mod handlers;
 pub mod repo;
 pub mod resource;
+pub mod revocation;
 pub mod service;
 pub mod tokens;
 

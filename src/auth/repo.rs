@@ -17,22 +17,27 @@ pub struct RefreshTokenState {
     pub used_at: Option<NaiveDateTime>,
     pub session_revoked_at: Option<NaiveDateTime>,
     pub session_expires_at: NaiveDateTime,
+    pub session_client_id: String,
+    pub created_at: NaiveDateTime,
     pub customer_reference: String,
 }
 
-pub fn insert_session(
-    conn: &mut DbConnection,
-    id: &str,
-    customer_id: i32,
-    now: NaiveDateTime,
-    expires_at: NaiveDateTime,
-) -> QueryResult<()> {
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub customer_id: i32,
+    pub client_id: &'a str,
+    pub now: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+pub fn insert_session(conn: &mut DbConnection, new: &NewSession<'_>) -> QueryResult<()> {
     diesel::insert_into(sessions::table)
         .values((
-            sessions::id.eq(id),
-            sessions::customer_id.eq(customer_id),
-            sessions::created_at.eq(now),
-            sessions::expires_at.eq(expires_at),
+            sessions::id.eq(new.id),
+            sessions::customer_id.eq(new.customer_id),
+            sessions::client_id.eq(new.client_id),
+            sessions::created_at.eq(new.now),
+            sessions::expires_at.eq(new.expires_at),
         ))
         .execute(conn)?;
     Ok(())
@@ -123,6 +128,8 @@ pub fn find_refresh_token(
             refresh_tokens::used_at,
             sessions::revoked_at,
             sessions::expires_at,
+            sessions::client_id,
+            refresh_tokens::created_at,
             customers::customer_reference,
         ))
         .first(conn)
@@ -143,4 +150,28 @@ pub fn consume_refresh_token(
     .set(refresh_tokens::used_at.eq(now))
     .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// A session's client, if the session is live (not revoked, not past its end).
+pub fn live_session_client(
+    conn: &mut DbConnection,
+    session_id: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    sessions::table
+        .find(session_id)
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .select(sessions::client_id)
+        .first(conn)
+        .optional()
+}
+
+/// The client a session was issued to, live or not.
+pub fn session_client(conn: &mut DbConnection, session_id: &str) -> QueryResult<Option<String>> {
+    sessions::table
+        .find(session_id)
+        .select(sessions::client_id)
+        .first(conn)
+        .optional()
 }

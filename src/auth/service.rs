@@ -1,6 +1,7 @@
-//! Login, refresh-token rotation with reuse detection, and revocation. Access tokens are signed
-//! after the transaction commits: signing needs no database, and a SQLite writer holds the
-//! write lock for as short a time as possible.
+//! Login and refresh-token rotation with reuse detection, for `/access-tokens`,
+//! `/refresh-tokens` and the `/token` grants alike. A session (a refresh-token family) belongs
+//! to the client it was issued to. Access tokens are signed after the transaction commits:
+//! signing needs no database, and a SQLite writer holds the write lock as briefly as possible.
 
 use chrono::{Duration, NaiveDateTime};
 
@@ -37,6 +38,9 @@ pub struct Lifetimes {
     pub refresh_ttl: i64,
     /// ...but never past the session's absolute end, this long after the login.
     pub session_lifetime: i64,
+    /// Seconds after a rotation in which the spent token may come again without ending the
+    /// session (a client that lost the response); 0: any reuse revokes the family.
+    pub reuse_interval: i64,
 }
 
 impl Lifetimes {
@@ -50,6 +54,7 @@ impl Lifetimes {
 struct SessionGrant {
     session_id: String,
     session_end: NaiveDateTime,
+    client_id: String,
     reference: String,
     refresh_token: String,
 }
@@ -60,6 +65,7 @@ pub async fn log_in(
     db: &Db,
     keys: &TokenKeys,
     rules: LoginRules,
+    client_id: &str,
     username: &str,
     secret: String,
 ) -> Result<TokenPair, ApiError> {
@@ -75,8 +81,11 @@ pub async fn log_in(
         _ => return Err(ApiError::Domain(Code::FailedToAuthenticate)),
     };
     may_log_in(&customer, rules.double_opt_in)?;
+    let client_id = client_id.to_owned();
     let grant = db
-        .write(move |conn| start_session(conn, &customer, check.rehash, rules.lifetimes))
+        .write(move |conn| {
+            start_session(conn, &customer, check.rehash, rules.lifetimes, client_id)
+        })
         .await?;
     sign(keys, grant)
 }
@@ -99,6 +108,7 @@ fn start_session(
     customer: &Customer,
     rehash: Option<String>,
     lifetimes: Lifetimes,
+    client_id: String,
 ) -> Result<SessionGrant, ApiError> {
     let verified = customer
         .password_hash
@@ -111,17 +121,37 @@ fn start_session(
     let now = now();
     let session_id = keys::random_hex(16);
     let session_end = now + Duration::seconds(lifetimes.session_lifetime);
-    repo::insert_session(conn, &session_id, customer.id, now, session_end)?;
+    repo::insert_session(
+        conn,
+        &repo::NewSession {
+            id: &session_id,
+            customer_id: customer.id,
+            client_id: &client_id,
+            now,
+            expires_at: session_end,
+        },
+    )?;
+    let session = Family {
+        id: session_id,
+        end: session_end,
+        client_id,
+    };
     let expires_at = lifetimes.refresh_expiry(now, session_end);
     let owner = (customer.id, customer.customer_reference.as_str());
-    grant(conn, session_id, session_end, owner, expires_at)
+    grant(conn, session, owner, expires_at)
+}
+
+/// A session as a refresh token's family: its id, absolute end and client.
+struct Family {
+    id: String,
+    end: NaiveDateTime,
+    client_id: String,
 }
 
 /// A new refresh token in the session's family, expiring at `expires_at`.
 fn grant(
     conn: &mut DbConnection,
-    session_id: String,
-    session_end: NaiveDateTime,
+    session: Family,
     customer: (i32, &str),
     expires_at: NaiveDateTime,
 ) -> Result<SessionGrant, ApiError> {
@@ -130,14 +160,15 @@ fn grant(
     repo::insert_refresh_token(
         conn,
         &keys::key_hash(&refresh_token),
-        &session_id,
+        &session.id,
         customer_id,
         now(),
         expires_at,
     )?;
     Ok(SessionGrant {
-        session_id,
-        session_end,
+        session_id: session.id,
+        session_end: session.end,
+        client_id: session.client_id,
         reference: reference.to_owned(),
         refresh_token,
     })
@@ -162,17 +193,20 @@ fn sign(keys: &TokenKeys, grant: SessionGrant) -> Result<TokenPair, ApiError> {
 }
 
 /// Rotates a refresh token (CONTRACT §3 item 19): the presented token is spent and a new one
-/// of the same family is issued; `004` for anything else. A spent token presented again
-/// revokes the whole family (RFC 9700 reuse detection), which also ends its access tokens:
-/// that revocation commits before the `004` goes out.
+/// of the same family is issued, to the client the family belongs to only; `004` (or
+/// `invalid_grant`) for anything else. A spent token presented again revokes the whole family
+/// (RFC 9700 reuse detection), which also ends its access tokens, unless it comes within the
+/// reuse interval after its rotation. The revocation commits before the refusal goes out.
 pub async fn refresh(
     db: &Db,
     keys: &TokenKeys,
     presented: String,
+    client_id: &str,
     lifetimes: Lifetimes,
 ) -> Result<TokenPair, ApiError> {
+    let client_id = client_id.to_owned();
     let grant = db
-        .write(move |conn| rotate(conn, &presented, lifetimes))
+        .write(move |conn| rotate(conn, &presented, &client_id, lifetimes))
         .await?
         .ok_or(ApiError::Domain(Code::FailedToRefresh))?;
     sign(keys, grant)
@@ -181,19 +215,28 @@ pub async fn refresh(
 fn rotate(
     conn: &mut DbConnection,
     presented: &str,
+    client_id: &str,
     lifetimes: Lifetimes,
 ) -> Result<Option<SessionGrant>, ApiError> {
     let now = now();
     let Some(state) = repo::find_refresh_token(conn, &keys::key_hash(presented))? else {
         return Ok(None);
     };
+    // Another client presenting it: refused, and nothing changes for the family's owner.
+    if state.session_client_id != client_id {
+        return Ok(None);
+    }
     if state.session_revoked_at.is_some()
         || state.expires_at <= now
         || state.session_expires_at <= now
     {
         return Ok(None);
     }
-    if state.used_at.is_some() || !repo::consume_refresh_token(conn, state.id, now)? {
+    let within_grace = state
+        .used_at
+        .is_some_and(|used| now - used <= Duration::seconds(lifetimes.reuse_interval));
+    let spent = state.used_at.is_some() || !repo::consume_refresh_token(conn, state.id, now)?;
+    if spent && !within_grace {
         tracing::warn!(session = %state.session_id, "refresh token replayed; revoking its family");
         repo::revoke_session(conn, &state.session_id, now)?;
         return Ok(None);
@@ -205,30 +248,16 @@ fn rotate(
         return Ok(None);
     }
     let expires_at = lifetimes.refresh_expiry(now, state.session_expires_at);
+    let family = Family {
+        id: state.session_id,
+        end: state.session_expires_at,
+        client_id: state.session_client_id,
+    };
     let grant = grant(
         conn,
-        state.session_id,
-        state.session_expires_at,
+        family,
         (state.customer_id, &state.customer_reference),
         expires_at,
     )?;
     Ok(Some(grant))
-}
-
-/// `DELETE /refresh-tokens/{token}` (reference §2.12): revokes the token's family if it is
-/// the caller's; says nothing either way.
-pub fn revoke(conn: &mut DbConnection, customer_id: i32, presented: &str) -> Result<(), ApiError> {
-    if let Some(state) = repo::find_refresh_token(conn, &keys::key_hash(presented))? {
-        if state.customer_id == customer_id {
-            repo::revoke_session(conn, &state.session_id, now())?;
-        }
-    }
-    Ok(())
-}
-
-/// Every session of the customer, and so every access token issued before now (CONTRACT §3
-/// item 18): `DELETE /refresh-tokens/mine`, anonymization, and later password changes.
-pub fn revoke_all(conn: &mut DbConnection, customer_id: i32) -> Result<(), ApiError> {
-    repo::revoke_all_sessions(conn, customer_id, now())?;
-    Ok(())
 }

@@ -168,7 +168,7 @@ pub async fn delete_customer(
         .write(move |conn| {
             service::anonymize(conn, &owner.customer, &reference)?;
             // CONTRACT §3 item 13: every token of the customer stops working at once.
-            auth::service::revoke_all(conn, owner.id())
+            auth::revocation::revoke_all(conn, owner.id())
         })
         .await?;
     state.db.purge_deleted().await;

@@ -41,6 +41,8 @@ pub enum DbError {
     Migration(String),
     #[error("pool: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
+    #[error("setting up: {0}")]
+    Setup(String),
 }
 
 /// The current time as the tables store it: UTC without a zone.
@@ -139,6 +141,17 @@ impl Db {
             tracing::info!(applied, "database migrations applied");
         }
         Ok(())
+    }
+
+    /// Runs `f` in a transaction on the calling thread: for start-up and the command line only,
+    /// never on the async executor (requests use [`Db::read`] and [`Db::write`]).
+    pub fn run_now<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut conn = self.pool.get()?;
+        let conn: &mut DbConnection = &mut conn;
+        conn.transaction(f)
     }
 
     /// Runs `f` on the blocking pool without a transaction: for reads of one statement, which

@@ -63,41 +63,60 @@ impl<K: ResourceKind + 'static> FromRequest for JsonApiBody<K> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let method = req.method().clone();
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let timeout = req
-            .app_data::<JsonApiConfig>()
-            .copied()
-            .unwrap_or_default()
-            .body_timeout;
-        let mut payload = payload.take();
+        let declared = declared_length(req);
+        let timeout = body_timeout(req);
+        let payload = payload.take();
         Box::pin(async move {
-            if declared.is_some_and(|len| len > BODY_LIMIT) {
-                return Err(ApiError::PayloadTooLarge);
-            }
-            // actix times out slow headers, not slow bodies: without this a client that
-            // announces a body and never sends it holds a connection forever.
-            let read = async {
-                let mut bytes = Vec::new();
-                while let Some(chunk) = payload.next().await {
-                    let chunk = chunk
-                        .map_err(|_| ApiError::MalformedBody("Request body could not be read."))?;
-                    if bytes.len() + chunk.len() > BODY_LIMIT {
-                        return Err(ApiError::PayloadTooLarge);
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                Ok(bytes)
-            };
-            let bytes = actix_web::rt::time::timeout(timeout, read)
-                .await
-                .map_err(|_| ApiError::BodyTimeout)??;
+            let bytes = read_body(payload, declared, timeout).await?;
             parse_document(&bytes, &method, K::TYPE)
         })
     }
+}
+
+/// A request body of at most [`BODY_LIMIT`] bytes (413 beyond, whether declared or sent),
+/// arriving within `timeout` of the headers (408 after). Shared with the OAuth endpoints,
+/// which answer the same failures in their own error format.
+pub async fn read_body(
+    mut payload: Payload,
+    declared: Option<usize>,
+    timeout: Duration,
+) -> Result<Vec<u8>, ApiError> {
+    if declared.is_some_and(|len| len > BODY_LIMIT) {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    // actix times out slow headers, not slow bodies: without this a client that announces a
+    // body and never sends it holds a connection forever.
+    let read = async {
+        let mut bytes = Vec::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk =
+                chunk.map_err(|_| ApiError::MalformedBody("Request body could not be read."))?;
+            if bytes.len() + chunk.len() > BODY_LIMIT {
+                return Err(ApiError::PayloadTooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    };
+    actix_web::rt::time::timeout(timeout, read)
+        .await
+        .map_err(|_| ApiError::BodyTimeout)?
+}
+
+/// The `Content-Length` a request declares, if it is a number.
+pub fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+}
+
+/// The body timeout the app registered (or the default).
+pub fn body_timeout(req: &HttpRequest) -> Duration {
+    req.app_data::<JsonApiConfig>()
+        .copied()
+        .unwrap_or_default()
+        .body_timeout
 }
 
 fn parse_document<K>(

@@ -13,9 +13,11 @@ pub const MEDIA_TYPE: &str = "application/vnd.api+json";
 
 /// Paths that are not JSON:API resources and negotiate on their own.
 fn is_exempt(path: &str) -> bool {
-    matches!(path, "/token" | "/health" | "/ready" | "/openapi.json")
-        || path == "/docs"
-        || path.starts_with("/docs/")
+    matches!(path, "/health" | "/ready" | "/openapi.json" | "/docs")
+        || path == "/token"
+        || ["/token/", "/docs/", "/.well-known/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
 }
 
 pub async fn negotiate(

@@ -8,7 +8,9 @@ pub mod openapi;
 mod query;
 mod routing;
 
-pub use body::{JsonApiBody, JsonApiConfig, ResourceKind, BODY_LIMIT};
+pub use body::{
+    body_timeout, declared_length, read_body, JsonApiBody, JsonApiConfig, ResourceKind, BODY_LIMIT,
+};
 pub use document::{
     json_api_response, no_content, CursorPaging, Document, ErrorDocument, ErrorObject, ErrorSource,
     Linkage, Links, OffsetPaging, Relationship, RelationshipLinks, Relationships, Resource,

@@ -194,7 +194,7 @@ fn password_changed(
     mail: &MailContext,
     customer: &Customer,
 ) -> Result<(), ApiError> {
-    auth::service::revoke_all(conn, customer.id)?;
+    auth::revocation::revoke_all(conn, customer.id)?;
     let name = customer.display_name();
     let email = Email::PasswordChanged {
         name: name.as_deref(),

@@ -7,6 +7,7 @@ mod accounts;
 mod database;
 mod limits;
 mod mail;
+mod oauth;
 mod passwords;
 mod server;
 mod source;
@@ -19,6 +20,7 @@ pub use accounts::AccountSettings;
 pub use database::{DatabaseSettings, DatabaseUrl};
 pub use limits::LimitSettings;
 pub use mail::MailSettings;
+pub use oauth::OAuthSettings;
 pub use passwords::{PasswordPolicy, PasswordSettings};
 pub use server::ServerSettings;
 pub use source::Source;
@@ -31,6 +33,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub accounts: AccountSettings,
     pub tokens: TokenSettings,
+    pub oauth: OAuthSettings,
     pub mail: MailSettings,
     pub passwords: PasswordSettings,
     pub limits: LimitSettings,
@@ -119,6 +122,7 @@ impl Settings {
             database: DatabaseSettings::from_source(src)?,
             accounts: AccountSettings::from_source(src)?,
             tokens: TokenSettings::from_source(src, &server.public_url)?,
+            oauth: OAuthSettings::from_source(src)?,
             mail: MailSettings::from_source(src)?,
             passwords: PasswordSettings::from_source(src)?,
             limits: LimitSettings::from_source(src)?,
