@@ -99,6 +99,7 @@ pub async fn delete_refresh_token(
 
 fn lifetimes(settings: &Settings) -> Lifetimes {
     Lifetimes {
+        access_ttl: settings.tokens.access_ttl,
         refresh_ttl: settings.tokens.refresh_ttl,
         session_lifetime: settings.tokens.session_lifetime,
     }
