@@ -63,7 +63,9 @@ impl FromRequest for AuthenticatedCustomer {
             if !claims.scope.split(' ').any(|s| s == CUSTOMER_SCOPE) {
                 return Err(INVALID);
             }
-            let (sid, sub) = (claims.sid.clone(), claims.sub.clone());
+            // A token of no login session (client_credentials) names no customer.
+            let sid = claims.sid.ok_or(INVALID)?;
+            let (session_id, sub) = (sid.clone(), claims.sub);
             let customer = state
                 .db
                 .read(move |conn| Ok(repo::find_live_session(conn, &sid, &sub, now())?))
@@ -71,7 +73,7 @@ impl FromRequest for AuthenticatedCustomer {
                 .ok_or(INVALID)?;
             Ok(AuthenticatedCustomer {
                 customer,
-                session_id: claims.sid,
+                session_id,
             })
         })
     }

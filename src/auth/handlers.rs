@@ -104,6 +104,7 @@ pub async fn delete_refresh_token(
 /// The token lifetimes the settings give (shared with the OAuth token endpoint).
 pub fn lifetimes(settings: &Settings) -> Lifetimes {
     Lifetimes {
+        access_ttl: settings.tokens.access_ttl,
         refresh_ttl: settings.tokens.refresh_ttl,
         session_lifetime: settings.tokens.session_lifetime,
         reuse_interval: settings.oauth.refresh_reuse_interval,

@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::repo;
-use super::tokens::{TokenKeys, CUSTOMER_SCOPE};
+use super::tokens::{AccessGrant, TokenKeys, CUSTOMER_SCOPE};
 use crate::credentials::{self, keys};
 use crate::customers::domain::normalize_email;
 use crate::customers::model::Customer;
@@ -31,9 +31,11 @@ pub struct LoginRules {
     pub lifetimes: Lifetimes,
 }
 
-/// How long refresh tokens and sessions live, in seconds.
+/// How long access tokens, refresh tokens and sessions live, in seconds.
 #[derive(Debug, Clone, Copy)]
 pub struct Lifetimes {
+    /// An access token's lifetime, cut at the session's end.
+    pub access_ttl: i64,
     /// A refresh token's sliding lifetime: each rotation starts it again...
     pub refresh_ttl: i64,
     /// ...but never past the session's absolute end, this long after the login.
@@ -87,7 +89,7 @@ pub async fn log_in(
             start_session(conn, &customer, check.rehash, rules.lifetimes, client_id)
         })
         .await?;
-    sign(keys, grant)
+    sign(keys, grant, rules.lifetimes.access_ttl)
 }
 
 /// A customer whose password matched may still not log in: anonymized, or not confirmed under
@@ -174,15 +176,16 @@ fn grant(
     })
 }
 
-fn sign(keys: &TokenKeys, grant: SessionGrant) -> Result<TokenPair, ApiError> {
-    let not_after = grant.session_end.and_utc().timestamp();
+fn sign(keys: &TokenKeys, grant: SessionGrant, access_ttl: i64) -> Result<TokenPair, ApiError> {
     let access = keys
-        .issue(
-            &grant.reference,
-            &grant.session_id,
-            CUSTOMER_SCOPE,
-            not_after,
-        )
+        .issue(&AccessGrant {
+            subject: &grant.reference,
+            session_id: Some(&grant.session_id),
+            client_id: "frontend",
+            scope: CUSTOMER_SCOPE,
+            lifetime: access_ttl,
+            not_after: Some(grant.session_end.and_utc().timestamp()),
+        })
         .map_err(ApiError::internal)?;
     Ok(TokenPair {
         id: access.jti,
@@ -209,7 +212,7 @@ pub async fn refresh(
         .write(move |conn| rotate(conn, &presented, &client_id, lifetimes))
         .await?
         .ok_or(ApiError::Domain(Code::FailedToRefresh))?;
-    sign(keys, grant)
+    sign(keys, grant, lifetimes.access_ttl)
 }
 
 fn rotate(

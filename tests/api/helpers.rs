@@ -64,8 +64,9 @@ impl Drop for TestApp {
     }
 }
 
-/// Keys made once per test process (RSA key generation is slow).
-fn key_file(name: &str) -> PathBuf {
+/// Keys made once per test process (RSA key generation is slow): `server` is the one every
+/// test server signs with unless told otherwise, `foreign` one no server trusts.
+pub fn key_file(name: &str) -> PathBuf {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     static KEYS: OnceLock<std::sync::Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
     let dir = DIR.get_or_init(|| tempfile::tempdir().expect("temp dir for keys"));

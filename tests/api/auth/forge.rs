@@ -1,8 +1,10 @@
 //! Reading and forging JWTs: base64url by hand (the crate is not a dev-dependency), signing
-//! with jsonwebtoken.
+//! with jsonwebtoken. Forged tokens name the server key's `kid` (its RFC 7638 thumbprint,
+//! computed here from the PEM), so that only what a test changes can make the server refuse them.
 
 use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{json, Value};
+use sha2::Digest;
 
 use crate::helpers::signing_key_pem;
 
@@ -82,10 +84,11 @@ pub(super) fn sign(
     format!("{signing_input}.{signature}")
 }
 
-/// Signed under the plain header `{"alg": <algorithm>, "typ": "JWT"}`.
+/// Signed under the header `{"alg": <algorithm>, "typ": "JWT", "kid": <the server key's>}`,
+/// whatever `key` really is.
 pub(super) fn sign_as(claims: &Value, key: &EncodingKey, algorithm: Algorithm) -> String {
     sign(
-        &json!({"alg": algorithm, "typ": "JWT"}),
+        &json!({"alg": algorithm, "typ": "JWT", "kid": server_kid()}),
         claims,
         key,
         algorithm,
@@ -103,6 +106,31 @@ pub(super) fn rs256(claims: &Value, private_pem: &str) -> String {
 /// Signed with the key the server signs with: only the claims decide.
 pub(super) fn server_signed(claims: &Value) -> String {
     rs256(claims, &signing_key_pem())
+}
+
+/// The public JWK (RFC 7517) of a PKCS#8 private key: `kty`, `n`, `e`, and its `kid`.
+pub(super) fn public_jwk(private_pem: &str) -> Value {
+    use rsa::pkcs8::DecodePrivateKey;
+    use rsa::traits::PublicKeyParts;
+    let private = rsa::RsaPrivateKey::from_pkcs8_pem(private_pem).expect("the test key is PKCS#8");
+    let n = b64url_encode(&private.n().to_bytes_be());
+    let e = b64url_encode(&private.e().to_bytes_be());
+    // RFC 7638 §3.2: the required members, sorted, no whitespace.
+    let canonical = format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#);
+    let kid = b64url_encode(&sha2::Sha256::digest(canonical.as_bytes()));
+    json!({"kty": "RSA", "kid": kid, "n": n, "e": e})
+}
+
+/// The `kid` of the key the test servers sign with.
+pub(super) fn server_kid() -> String {
+    kid_of(&signing_key_pem())
+}
+
+pub(super) fn kid_of(private_pem: &str) -> String {
+    public_jwk(private_pem)["kid"]
+        .as_str()
+        .expect("kid")
+        .to_owned()
 }
 
 /// The server's public key as SPKI (`BEGIN PUBLIC KEY`) and PKCS#1 (`BEGIN RSA PUBLIC KEY`) PEM.

@@ -5,8 +5,8 @@ use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{json, Value};
 
 use super::forge::{
-    claims_of, now, rs256, rsa_key, segment, server_public_key_pems, server_signed, sign, sign_as,
-    with_payload,
+    claims_of, jwt_parts, kid_of, now, public_jwk, rs256, rsa_key, segment, server_kid,
+    server_public_key_pems, server_signed, sign, sign_as, with_payload,
 };
 use super::{
     assert_forgery_refused, assert_invalid_token, assert_token_accepted, assert_token_refused,
@@ -37,7 +37,7 @@ async fn alg_none_tokens_are_rejected_in_every_spelling() {
     for alg in ["none", "None", "NONE", "nOnE"] {
         let unsigned = format!(
             "{}.{}.",
-            segment(&json!({"alg": alg, "typ": "JWT"})),
+            segment(&json!({"alg": alg, "typ": "JWT", "kid": server_kid()})),
             segment(&claims)
         );
         assert_token_refused(&app, &customer, &unsigned).await;
@@ -80,8 +80,8 @@ async fn a_token_signed_by_a_foreign_rsa_key_is_rejected() {
     let key = rsa_key(&foreign_key_pem());
     for header in [
         json!({"alg": "RS256", "typ": "JWT", "kid": "does-not-exist"}),
-        json!({"alg": "RS256", "typ": "JWT", "jku": "http://127.0.0.1:1/jwks.json"}),
-        json!({"alg": "RS256", "typ": "JWT", "x5u": "http://127.0.0.1:1/cert.pem"}),
+        json!({"alg": "RS256", "typ": "JWT", "kid": server_kid(), "jku": "http://127.0.0.1:1/jwks.json"}),
+        json!({"alg": "RS256", "typ": "JWT", "kid": server_kid(), "x5u": "http://127.0.0.1:1/cert.pem"}),
     ] {
         let token = sign(&header, &claims, &key, Algorithm::RS256);
         assert_token_refused(&app, &customer, &token).await;
@@ -89,6 +89,67 @@ async fn a_token_signed_by_a_foreign_rsa_key_is_rejected() {
     // Another RSA algorithm with the foreign key.
     let ps256 = sign_as(&claims, &key, Algorithm::PS256);
     assert_token_refused(&app, &customer, &ps256).await;
+}
+
+#[tokio::test]
+async fn a_well_signed_token_whose_kid_names_no_configured_key_is_rejected() {
+    let (app, customer, claims) = forgeable_customer().await;
+    let (issued_header, _) = jwt_parts(&customer.access_token);
+    assert_eq!(issued_header["kid"], json!(server_kid()), "{issued_header}");
+
+    // Signed by the server's own key: only the `kid` is wrong.
+    let key = rsa_key(&signing_key_pem());
+    for kid in [json!("does-not-exist"), json!(kid_of(&foreign_key_pem()))] {
+        let header = json!({"alg": "RS256", "typ": "JWT", "kid": kid});
+        let token = sign(&header, &claims, &key, Algorithm::RS256);
+        assert_token_refused(&app, &customer, &token).await;
+    }
+}
+
+#[tokio::test]
+async fn a_well_signed_token_without_a_kid_is_rejected() {
+    let (app, customer, claims) = forgeable_customer().await;
+
+    let header = json!({"alg": "RS256", "typ": "JWT"});
+    let token = sign(
+        &header,
+        &claims,
+        &rsa_key(&signing_key_pem()),
+        Algorithm::RS256,
+    );
+    assert_token_refused(&app, &customer, &token).await;
+}
+
+#[tokio::test]
+async fn a_valid_token_with_a_jwk_jku_or_x5u_header_is_rejected() {
+    let (app, customer, claims) = forgeable_customer().await;
+
+    // The server's own key and kid, the token otherwise exactly as issued: the header member
+    // alone is refused (even the server's own public key embedded as `jwk`).
+    let key = rsa_key(&signing_key_pem());
+    for (member, value) in [
+        ("jwk", public_jwk(&signing_key_pem())),
+        (
+            "jku",
+            json!(format!("{}/.well-known/jwks.json", app.address)),
+        ),
+        ("x5u", json!(format!("{}/cert.pem", app.address))),
+    ] {
+        let mut header = json!({"alg": "RS256", "typ": "JWT", "kid": server_kid()});
+        header[member] = value;
+        let token = sign(&header, &claims, &key, Algorithm::RS256);
+        assert_token_refused(&app, &customer, &token).await;
+    }
+    // An attacker's key embedded in the header, the token signed by it.
+    let attacker = public_jwk(&foreign_key_pem());
+    let header = json!({"alg": "RS256", "typ": "JWT", "kid": attacker["kid"], "jwk": attacker});
+    let token = sign(
+        &header,
+        &claims,
+        &rsa_key(&foreign_key_pem()),
+        Algorithm::RS256,
+    );
+    assert_token_refused(&app, &customer, &token).await;
 }
 
 #[tokio::test]

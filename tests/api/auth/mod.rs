@@ -5,6 +5,7 @@ mod anonymize;
 mod bearer;
 mod forge;
 mod jwt_attacks;
+mod key_rotation;
 mod login;
 mod refresh;
 mod revocation;
