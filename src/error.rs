@@ -175,6 +175,9 @@ pub enum ApiError {
     PostDataInvalid,
     #[error("Resource id is not specified.")]
     ResourceIdNotSpecified,
+    /// A valid token that does not carry the scope the resource needs (RFC 6750 §3.1).
+    #[error("insufficient scope: {scope} needed")]
+    InsufficientScope { scope: &'static str },
     #[error("bad query parameter {parameter}: {detail}")]
     Query { parameter: String, detail: String },
     #[error("service unavailable: {0}")]
@@ -259,6 +262,10 @@ impl ApiError {
             Self::ResourceIdNotSpecified => {
                 vec![plain(StatusCode::BAD_REQUEST, "Resource id is not specified.")]
             }
+            Self::InsufficientScope { scope } => vec![plain(
+                StatusCode::FORBIDDEN,
+                &format!("The access token does not grant this resource: it needs the scope `{scope}`."),
+            )],
             Self::Query { parameter, detail } => vec![plain(StatusCode::BAD_REQUEST, detail)
                 .with_source(ErrorSource::Parameter(parameter.clone()))],
             Self::Unavailable(_) => vec![plain(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable")],
@@ -302,21 +309,25 @@ impl ResponseError for ApiError {
         let mut response = ErrorDocument::new(objects).into_response(self.status_code());
         let challenge = match self {
             Self::Domain(Code::InvalidAccessToken) => {
-                Some(r#"Bearer realm="Access to shop API", error="invalid_token""#)
+                Some(format!(r#"{REALM}, error="invalid_token""#))
             }
-            Self::Domain(Code::FailedToAuthenticate) => {
-                Some(r#"Bearer realm="Access to shop API""#)
-            }
+            Self::Domain(Code::FailedToAuthenticate) => Some(REALM.to_owned()),
+            Self::InsufficientScope { scope } => Some(format!(
+                r#"{REALM}, error="insufficient_scope", scope="{scope}""#
+            )),
             _ => None,
         };
-        if let Some(value) = challenge {
+        if let Some(value) = challenge.and_then(|v| HeaderValue::from_str(&v).ok()) {
             response
                 .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(value));
+                .insert(header::WWW_AUTHENTICATE, value);
         }
         response
     }
 }
+
+/// The realm of every bearer challenge.
+const REALM: &str = r#"Bearer realm="Access to shop API""#;
 
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {

@@ -60,10 +60,14 @@ impl FromRequest for AuthenticatedCustomer {
             let token = token?.ok_or(ApiError::Domain(Code::MissingAccessToken))?;
             let state = state.ok_or_else(|| ApiError::internal("application state missing"))?;
             let claims = state.keys.verify(&token).ok_or(INVALID)?;
+            // A valid token of a partner client (client_credentials: no login session, no
+            // customer scope) names no customer: it is refused as too weak, not as invalid.
             if !claims.scope.split(' ').any(|s| s == CUSTOMER_SCOPE) {
-                return Err(INVALID);
+                return Err(ApiError::InsufficientScope {
+                    scope: CUSTOMER_SCOPE,
+                });
             }
-            // A token of no login session (client_credentials) names no customer.
+            // A customer token always names its login session.
             let sid = claims.sid.ok_or(INVALID)?;
             let (session_id, sub) = (sid.clone(), claims.sub);
             let customer = state

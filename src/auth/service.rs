@@ -85,9 +85,7 @@ pub async fn log_in(
     may_log_in(&customer, rules.double_opt_in)?;
     let client_id = client_id.to_owned();
     let grant = db
-        .write(move |conn| {
-            start_session(conn, &customer, check.rehash, rules.lifetimes, client_id)
-        })
+        .write(move |conn| start_session(conn, &customer, check.rehash, rules.lifetimes, client_id))
         .await?;
     sign(keys, grant, rules.lifetimes.access_ttl)
 }
@@ -181,7 +179,7 @@ fn sign(keys: &TokenKeys, grant: SessionGrant, access_ttl: i64) -> Result<TokenP
         .issue(&AccessGrant {
             subject: &grant.reference,
             session_id: Some(&grant.session_id),
-            client_id: "frontend",
+            client_id: &grant.client_id,
             scope: CUSTOMER_SCOPE,
             lifetime: access_ttl,
             not_after: Some(grant.session_end.and_utc().timestamp()),

@@ -10,8 +10,8 @@
 use serde_json::json;
 
 use super::model::{AuthMethod, Client};
-use super::service::{self, ClientError, ClientSpec, Credentials};
 use super::repo;
+use super::service::{self, ClientError, ClientSpec, Credentials};
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::settings::Settings;
@@ -124,7 +124,12 @@ fn show_list(clients: &[Client], json: bool) -> String {
     }
     clients
         .iter()
-        .map(|c| format!("{}  {}  {}  [{}]  {}", c.id, c.auth_method, c.grant_types, c.scopes, c.name))
+        .map(|c| {
+            format!(
+                "{}  {}  {}  [{}]  {}",
+                c.id, c.auth_method, c.grant_types, c.scopes, c.name
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

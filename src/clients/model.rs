@@ -58,7 +58,7 @@ impl Client {
         self.grant_types.split(' ').any(|g| g == grant_type)
     }
 
-    pub fn scopes(&self) -> impl Iterator<Item = &str> {
+    pub fn scopes(&self) -> impl Iterator<Item = &str> + Clone {
         self.scopes.split(' ').filter(|s| !s.is_empty())
     }
 

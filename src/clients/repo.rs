@@ -104,6 +104,9 @@ pub fn find_live_client_token(
 }
 
 /// Drops deny-list entries of tokens that have expired by themselves.
-pub fn forget_expired_revocations(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+pub fn forget_expired_revocations(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
     diesel::delete(revoked::table.filter(revoked::expires_at.le(now))).execute(conn)
 }

@@ -71,7 +71,11 @@ pub fn create(conn: &mut DbConnection, spec: &ClientSpec) -> Result<Credentials,
     if spec.scopes.is_empty() {
         return Err(ClientError::NoScopes);
     }
-    if let Some(unknown) = spec.scopes.iter().find(|s| !PARTNER_SCOPES.contains(&s.as_str())) {
+    if let Some(unknown) = spec
+        .scopes
+        .iter()
+        .find(|s| !PARTNER_SCOPES.contains(&s.as_str()))
+    {
         return Err(ClientError::UnknownScope(unknown.clone()));
     }
     let mut scopes = spec.scopes.clone();

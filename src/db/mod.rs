@@ -150,8 +150,7 @@ impl Db {
         f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let mut conn = self.pool.get()?;
-        let conn: &mut DbConnection = &mut conn;
-        conn.transaction(f)
+        write_transaction(&mut conn, f)
     }
 
     /// Runs `f` on the blocking pool without a transaction: for reads of one statement, which
@@ -186,8 +185,7 @@ impl Db {
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
             });
             let mut conn = pool.get()?;
-            let conn: &mut DbConnection = &mut conn;
-            conn.transaction(f)
+            write_transaction(&mut conn, f)
         })
         .await?
     }
@@ -217,5 +215,37 @@ impl Db {
             Ok(())
         })
         .await
+    }
+}
+
+/// A write transaction. On SQLite it begins `IMMEDIATE`, taking the write lock at once: a
+/// deferred transaction that read first and then writes after another connection (another
+/// process: the command line, a second instance) committed fails at once with SQLITE_BUSY,
+/// whereas waiting for the lock at BEGIN honours the busy timeout.
+fn write_transaction<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    let outcome = f(conn);
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return Err(ApiError::internal("the connection changed its backend"));
+    };
+    match outcome {
+        Ok(value) => match AnsiTransactionManager::commit_transaction(sqlite) {
+            Ok(()) => Ok(value),
+            Err(err) => {
+                let _ = AnsiTransactionManager::rollback_transaction(sqlite);
+                Err(err.into())
+            }
+        },
+        Err(err) => {
+            AnsiTransactionManager::rollback_transaction(sqlite)?;
+            Err(err)
+        }
     }
 }

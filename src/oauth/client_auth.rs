@@ -10,7 +10,10 @@ use base64::Engine;
 use super::error::OAuthError;
 use super::form::TokenForm;
 use crate::clients::model::{AuthMethod, Client};
-use crate::clients::{repo, service::{self, Presented}};
+use crate::clients::{
+    repo,
+    service::{self, Presented},
+};
 use crate::db::Db;
 
 /// The client as the request presents it, before any check against the database.
@@ -69,7 +72,9 @@ fn basic_credentials(req: &HttpRequest) -> Result<Option<(String, String)>, OAut
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .ok_or_else(OAuthError::invalid_client)?;
-    let (id, secret) = decoded.split_once(':').ok_or_else(OAuthError::invalid_client)?;
+    let (id, secret) = decoded
+        .split_once(':')
+        .ok_or_else(OAuthError::invalid_client)?;
     Ok(Some((form_decode(id), form_decode(secret))))
 }
 

@@ -135,9 +135,13 @@ impl From<ApiError> for OAuthError {
                 Self::invalid_request("Request body is larger than 1 MiB.")
                     .with_status(StatusCode::PAYLOAD_TOO_LARGE)
             }
-            ApiError::BodyTimeout => Self::invalid_request("The request body did not arrive in time.")
-                .with_status(StatusCode::REQUEST_TIMEOUT),
-            ApiError::MalformedBody(_) => Self::invalid_request("The request body could not be read."),
+            ApiError::BodyTimeout => {
+                Self::invalid_request("The request body did not arrive in time.")
+                    .with_status(StatusCode::REQUEST_TIMEOUT)
+            }
+            ApiError::MalformedBody(_) => {
+                Self::invalid_request("The request body could not be read.")
+            }
             ApiError::Unavailable(cause) => {
                 tracing::error!(error.cause = %cause, "token endpoint: service unavailable");
                 Self::new(

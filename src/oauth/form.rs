@@ -31,7 +31,8 @@ impl TokenForm {
 
     /// [`get`](Self::get), or `invalid_request` naming nothing more than that it is missing.
     pub fn require(&self, name: &str, missing: &'static str) -> Result<&str, OAuthError> {
-        self.get(name).ok_or_else(|| OAuthError::invalid_request(missing))
+        self.get(name)
+            .ok_or_else(|| OAuthError::invalid_request(missing))
     }
 
     fn parse(body: &[u8]) -> Result<Self, OAuthError> {

@@ -20,7 +20,11 @@ fn json_no_store(status: StatusCode, body: &impl Serialize) -> HttpResponse {
     no_store(&mut builder).json(body)
 }
 
-async fn client_of(req: &HttpRequest, form: &TokenForm, state: &AppState) -> Result<Client, OAuthError> {
+async fn client_of(
+    req: &HttpRequest,
+    form: &TokenForm,
+    state: &AppState,
+) -> Result<Client, OAuthError> {
     let presented = presented(req, form, &state.settings.oauth.storefront_client_id)?;
     authenticate(&state.db, presented).await
 }
@@ -149,15 +153,16 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
 /// published before it signs, so a slightly old copy still verifies new tokens).
 fn cacheable(body: impl Serialize) -> HttpResponse {
     HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")))
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        ))
         .json(body)
 }
 
 /// Any other method: 405 with `Allow`, in OAuth's error format (checklist B1); a plain
 /// `OPTIONS` gets 204 with `Allow`.
-pub fn method_not_allowed(
-    req: HttpRequest,
-) -> std::future::Ready<HttpResponse> {
+pub fn method_not_allowed(req: HttpRequest) -> std::future::Ready<HttpResponse> {
     const ALLOW: &str = "POST, OPTIONS";
     let response = if req.method() == actix_web::http::Method::OPTIONS {
         HttpResponse::NoContent()

@@ -130,7 +130,12 @@ pub fn client_credentials_grant(
 /// RFC 7009: whatever the token, nothing is said about it; it is revoked only if it was issued
 /// to the revoking client. The hint is not needed: access tokens are JWTs, refresh tokens are
 /// not, so the token tells its own type.
-pub async fn revoke(db: &Db, keys: &TokenKeys, client: &Client, token: String) -> Result<(), OAuthError> {
+pub async fn revoke(
+    db: &Db,
+    keys: &TokenKeys,
+    client: &Client,
+    token: String,
+) -> Result<(), OAuthError> {
     let client_id = client.id.clone();
     match keys.verify(&token) {
         Some(claims) => {
@@ -140,15 +145,21 @@ pub async fn revoke(db: &Db, keys: &TokenKeys, client: &Client, token: String) -
                     let expires_at = DateTime::from_timestamp(claims.exp, 0)
                         .map(|t| t.naive_utc())
                         .ok_or_else(|| ApiError::internal("token expiry out of range"))?;
-                    Ok(clients_repo::revoke_access_token(conn, &claims.jti, expires_at)?)
+                    Ok(clients_repo::revoke_access_token(
+                        conn,
+                        &claims.jti,
+                        expires_at,
+                    )?)
                 }
                 None => Ok(()),
             })
             .await?
         }
         None => {
-            db.write(move |conn| revocation::revoke_refresh_token(conn, &token, &client_id).map(|_| ()))
-                .await?
+            db.write(move |conn| {
+                revocation::revoke_refresh_token(conn, &token, &client_id).map(|_| ())
+            })
+            .await?
         }
     }
     Ok(())
@@ -186,7 +197,11 @@ impl Introspection {
     }
 }
 
-pub async fn introspect(db: &Db, keys: &TokenKeys, token: String) -> Result<Introspection, OAuthError> {
+pub async fn introspect(
+    db: &Db,
+    keys: &TokenKeys,
+    token: String,
+) -> Result<Introspection, OAuthError> {
     if let Some(claims) = keys.verify(&token) {
         let (sid, sub, client_id, jti) = (
             claims.sid.clone(),
@@ -209,15 +224,17 @@ pub async fn introspect(db: &Db, keys: &TokenKeys, token: String) -> Result<Intr
     let info = db
         .read(move |conn| revocation::inspect_refresh_token(conn, &token))
         .await?;
-    Ok(info.map_or_else(Introspection::default, |info| Introspection {
-        active: true,
-        scope: Some(CUSTOMER_SCOPE.to_owned()),
-        client_id: Some(info.client_id),
-        sub: Some(info.customer_reference),
-        exp: Some(info.expires_at.and_utc().timestamp()),
-        iat: Some(info.issued_at.and_utc().timestamp()),
-        token_type: Some("refresh_token"),
-    }))
+    Ok(
+        info.map_or_else(Introspection::default, |info| Introspection {
+            active: true,
+            scope: Some(CUSTOMER_SCOPE.to_owned()),
+            client_id: Some(info.client_id),
+            sub: Some(info.customer_reference),
+            exp: Some(info.expires_at.and_utc().timestamp()),
+            iat: Some(info.issued_at.and_utc().timestamp()),
+            token_type: Some("refresh_token"),
+        }),
+    )
 }
 
 /// Introspection is for clients that hold the introspection scope.
@@ -243,12 +260,18 @@ mod tests {
         let allowed = ["customers:read", "customers:write"];
         let grant = |requested| granted_scope(requested, allowed.iter().copied());
         assert_eq!(grant(None).expect("all"), "customers:read customers:write");
-        assert_eq!(grant(Some("customers:read")).expect("one"), "customers:read");
+        assert_eq!(
+            grant(Some("customers:read")).expect("one"),
+            "customers:read"
+        );
         assert_eq!(
             grant(Some("customers:read customers:read")).expect("deduplicated"),
             "customers:read"
         );
-        assert!(grant(Some("customers:read admin")).is_err(), "never silently dropped");
+        assert!(
+            grant(Some("customers:read admin")).is_err(),
+            "never silently dropped"
+        );
         assert!(grant(Some(" ")).is_err());
     }
 }
