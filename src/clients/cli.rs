@@ -12,7 +12,7 @@ use serde_json::json;
 use super::model::{AuthMethod, Client};
 use super::repo;
 use super::service::{self, ClientError, ClientSpec, Credentials};
-use crate::db::Db;
+use crate::db::{Db, DbConnection};
 use crate::error::ApiError;
 use crate::settings::Settings;
 
@@ -47,7 +47,8 @@ pub fn run(args: &[String], settings: &Settings) -> Result<String, CliError> {
     let options = Options::parse(rest)?;
     let db = Db::connect(&settings.database.url, 1).map_err(|e| CliError::Db(e.to_string()))?;
     let storefront = settings.oauth.storefront_client_id.clone();
-    let run = |f: Box<dyn FnOnce(&mut crate::db::DbConnection) -> Result<String, CliError>>| {
+    // Each command is one transaction; its own errors travel inside the Ok of the database's.
+    let run = |f: &dyn Fn(&mut DbConnection) -> Result<String, CliError>| {
         db.run_now(|conn| Ok(f(conn)))?
     };
     match command.as_str() {
@@ -67,32 +68,32 @@ pub fn run(args: &[String], settings: &Settings) -> Result<String, CliError> {
                 },
             };
             let json = options.flag("--json");
-            run(Box::new(move |conn| {
+            run(&|conn| {
                 let credentials = service::create(conn, &spec)?;
                 Ok(show_credentials(&credentials, json))
-            }))
+            })
         }
         "list" => {
             let json = options.flag("--json");
-            run(Box::new(move |conn| {
+            run(&|conn| {
                 let clients = repo::list(conn).map_err(ClientError::from)?;
                 Ok(show_list(&clients, json))
-            }))
+            })
         }
         "rotate-secret" => {
             let id = options.positional()?;
             let json = options.flag("--json");
-            run(Box::new(move |conn| {
+            run(&|conn| {
                 let credentials = service::rotate_secret(conn, &id, &storefront)?;
                 Ok(show_credentials(&credentials, json))
-            }))
+            })
         }
         "delete" => {
             let id = options.positional()?;
-            run(Box::new(move |conn| {
+            run(&|conn| {
                 service::delete(conn, &id, &storefront)?;
                 Ok(format!("deleted client {id}"))
-            }))
+            })
         }
         other => Err(CliError::Usage(format!("unknown client command `{other}`"))),
     }
