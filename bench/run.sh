@@ -4,6 +4,9 @@
 #   a  GET /customers/{ref}   authenticated read (JWT check + one database read + JSON:API body)
 #   b  POST /access-tokens    login; bcrypt-bound by design, so expect a few requests per second
 #   c  GET /health            no database, no auth: the actix-web baseline
+#   d  POST /token            client_credentials grant (a partner client, HTTP Basic)
+#   e  POST /token            refresh_token grant with rotation (one chain per connection)
+#   f  POST /token/introspect introspection of a customer access token
 # Every response is checked as well as timed (see bench/report.lua), and the server's memory is
 # read from /proc at the end. Then bench/login_timing.py times failed logins after bcrypt cost
 # changes (accounts made at two lower costs and a higher one, an unknown email) on a server
@@ -28,6 +31,8 @@ PORT="${BENCH_PORT:-18181}"
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 THREADS=2
+# The refresh scenario runs one connection per thread (see bench/refresh.lua).
+REFRESH_THREADS=8
 BCRYPT_COST="${BENCH_BCRYPT_COST:-12}"
 BASE="http://127.0.0.1:$PORT"
 JSON_API="application/vnd.api+json"
@@ -169,6 +174,32 @@ print(json.dumps({"data": {"type": "customers", "attributes": {
     echo "customer $REFERENCE ($EMAIL)"
 }
 
+# A partner client with the introspection scope, made with the CLI; sets BASIC (the
+# Authorization header value).
+create_partner() {
+    log "registering a partner client with the CLI"
+    local json id secret
+    json=$(DATABASE_URL="$DATABASE_URL_FOR_SERVER" "$BIN" client create --name bench \
+        --scopes "customers:read tokens:introspect" --json) || die "client create failed"
+    id=$(printf '%s' "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
+    secret=$(printf '%s' "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["client_secret"])')
+    BASIC="Basic $(printf '%s:%s' "$id" "$secret" | base64 -w0)"
+}
+
+# One refresh-token chain per wrk thread (each thread runs one connection); sets REFRESH_TOKENS.
+create_refresh_chains() {
+    log "logging in $REFRESH_THREADS times for the refresh chains"
+    local tokens=() i status
+    for ((i = 0; i < REFRESH_THREADS; i++)); do
+        status=$(local_curl -o "$TMP/grant.json" -w '%{http_code}' -X POST "$BASE/token" \
+            --data-urlencode grant_type=password --data-urlencode "username=$EMAIL" \
+            --data-urlencode "password=$PASSWORD")
+        [[ $status == 200 ]] || die "password grant answered $status: $(cat "$TMP/grant.json")"
+        tokens+=("$(json_get "$TMP/grant.json" refresh_token)")
+    done
+    REFRESH_TOKENS=$(IFS=,; echo "${tokens[*]}")
+}
+
 # login_once OUTFILE -> 0 on 201 with an access token; sets LOGIN_STATUS.
 login_once() {
     local body
@@ -243,11 +274,14 @@ print_summary() {
     log "summary ($(nproc) cores, bcrypt cost $BCRYPT_COST, $DURATION per scenario, $THREADS threads, $CONNECTIONS connections)"
     printf '%-26s %10s %10s %10s %8s %10s\n' scenario 'req/s' 'p50 ms' 'p99 ms' non-2xx 'sock.err'
     local name label
-    for name in a b c; do
+    for name in a b c d e f; do
         case $name in
             a) label="a GET /customers/{ref}" ;;
             b) label="b POST /access-tokens" ;;
             c) label="c GET /health" ;;
+            d) label="d client_credentials" ;;
+            e) label="e refresh_token grant" ;;
+            f) label="f introspection" ;;
         esac
         printf '%-26s %10s %10s %10s %8s %10s\n' "$label" \
             "${RESULT[$name.rps]}" "${RESULT[$name.p50_ms]}" "${RESULT[$name.p99_ms]}" \
@@ -282,6 +316,26 @@ main() {
     run_wrk c "$BENCH_DIR/report.lua" /health
     require_all_2xx c
     check_health
+
+    create_partner
+    BENCH_FORM_BODY="grant_type=client_credentials" \
+        run_wrk d "$BENCH_DIR/form_post.lua" /token -H "Authorization: $BASIC"
+    require_all_2xx d
+
+    create_refresh_chains
+    BENCH_REFRESH_TOKENS="$REFRESH_TOKENS" THREADS=$REFRESH_THREADS CONNECTIONS=$REFRESH_THREADS \
+        run_wrk e "$BENCH_DIR/refresh.lua" /token
+    require_all_2xx e
+
+    BENCH_FORM_BODY="token=$ACCESS_TOKEN" \
+        run_wrk f "$BENCH_DIR/form_post.lua" /token/introspect -H "Authorization: $BASIC"
+    require_all_2xx f
+    if ! local_curl -u "x:y" -o /dev/null "$BASE/token/introspect" -d "token=$ACCESS_TOKEN" -w '%{http_code}' | grep -q 401; then
+        FAILURES+=("f: introspection with a wrong client secret was not refused")
+    fi
+
+    python3 "$BENCH_DIR/password_grant_timing.py" "$BASE" "$EMAIL" "$PASSWORD" 15 ||
+        FAILURES+=("password grant timing failed")
 
     kill -0 "$SERVER_PID" 2>/dev/null || die "the server died during the benchmark"
     print_summary "$(memory_mib VmRSS)" "$(memory_mib VmHWM)" "$idle_rss"
