@@ -175,6 +175,9 @@ pub enum ApiError {
     PostDataInvalid,
     #[error("Resource id is not specified.")]
     ResourceIdNotSpecified,
+    /// Too many failed logins for the account or from the address (reference §2.11, `4401`).
+    #[error("too many failed attempts; retry in {retry_after} s")]
+    TooManyAttempts { retry_after: i64 },
     /// A valid token that does not carry the scope the resource needs (RFC 6750 §3.1).
     #[error("insufficient scope: {scope} needed")]
     InsufficientScope { scope: &'static str },
@@ -262,6 +265,14 @@ impl ApiError {
             Self::ResourceIdNotSpecified => {
                 vec![plain(StatusCode::BAD_REQUEST, "Resource id is not specified.")]
             }
+            Self::TooManyAttempts { retry_after } => vec![ErrorObject::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("4401"),
+                format!(
+                    "Too many failed login attempts. Please wait {} minutes before trying again.",
+                    (retry_after + 59) / 60
+                ),
+            )],
             Self::InsufficientScope { scope } => vec![plain(
                 StatusCode::FORBIDDEN,
                 &format!("The access token does not grant this resource: it needs the scope `{scope}`."),

@@ -4,11 +4,13 @@
 pub mod auth;
 pub mod background;
 pub mod clients;
+pub mod cors;
 pub mod credentials;
 pub mod customers;
 pub mod db;
 pub mod error;
 pub mod jsonapi;
+pub mod lockout;
 pub mod mail;
 pub mod net;
 pub mod oauth;

@@ -88,6 +88,19 @@ pub fn client_ip(req: &HttpRequest) -> Option<IpAddr> {
     })
 }
 
+/// The client address as an extractor, for handlers that count attempts per address.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl actix_web::FromRequest for ClientIp {
+    type Error = std::convert::Infallible;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(Self(client_ip(req))))
+    }
+}
+
 /// [`client_ip`] for middleware, which holds a `ServiceRequest`.
 pub fn service_client_ip(req: &ServiceRequest) -> Option<IpAddr> {
     client_ip(req.request())

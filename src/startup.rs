@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpMessage, HttpServer};
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::auth::tokens::{KeyError, TokenKeys};
 use crate::background::{Background, Jobs};
+use crate::cors::{self, CorsPolicy};
 use crate::db::{Db, DbError};
 use crate::jsonapi::{error_documents, negotiate, not_found, JsonApiConfig};
 use crate::mail::worker::Delivery;
@@ -69,6 +70,7 @@ impl Application {
             body_timeout: Duration::from_secs(settings.limits.body_timeout),
         };
         let trusted_proxies = settings.server.trusted_proxies.clone();
+        let cors = CorsPolicy::new(settings.server.cors_allowed_origins.clone());
         let mail = MailContext::new(&settings.mail, &settings.limits);
         let background = Background::start(Jobs {
             db: db.clone(),
@@ -91,9 +93,11 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(jsonapi)
                 .app_data(trusted_proxies.clone())
+                .app_data(cors.clone())
                 .wrap(from_fn(negotiate))
                 .wrap(error_documents())
-                .wrap(from_fn(request_id_header))
+                .wrap(from_fn(cors::cors))
+                .wrap(from_fn(common_headers))
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .configure(customers::configure)
                 .configure(auth::configure)
@@ -133,8 +137,9 @@ impl Application {
     }
 }
 
-/// Echoes the request id of the log span as `X-Request-Id`, so a client can quote it.
-async fn request_id_header(
+/// Headers every answer carries: the request id of the log span as `X-Request-Id` (a client can
+/// quote it), and `X-Content-Type-Options: nosniff` (no browser second-guesses our types).
+async fn common_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
@@ -144,5 +149,9 @@ async fn request_id_header(
         res.headers_mut()
             .insert(HeaderName::from_static("x-request-id"), value);
     }
+    res.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     Ok(res)
 }

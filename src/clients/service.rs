@@ -49,6 +49,8 @@ pub enum ClientError {
     NotFound(String),
     #[error("the storefront client `{0}` cannot be changed here")]
     Storefront(String),
+    #[error("client `{0}` is public: it has no secret to rotate")]
+    PublicClient(String),
     #[error(transparent)]
     Api(#[from] ApiError),
 }
@@ -109,6 +111,13 @@ pub fn rotate_secret(
 ) -> Result<Credentials, ClientError> {
     if id == storefront {
         return Err(ClientError::Storefront(id.to_owned()));
+    }
+    let client = repo::find(conn, id)?.ok_or_else(|| ClientError::NotFound(id.to_owned()))?;
+    // A public client authenticates with no secret: giving it one would lock it out for good
+    // (`authenticate` accepts no secret only from a client without a hash, and a secret only
+    // by a secret method), and the secret printed would open nothing.
+    if client.auth_method() == AuthMethod::None {
+        return Err(ClientError::PublicClient(id.to_owned()));
     }
     let client_secret = keys::new_key();
     if !repo::set_secret_hash(conn, id, &keys::key_hash(&client_secret), now())? {

@@ -83,6 +83,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_failures (key) {
+        key -> Text,
+        window_start -> Timestamp,
+        failures -> Integer,
+        blocked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     revoked_access_tokens (jti) {
         jti -> Text,
         expires_at -> Timestamp,
@@ -111,5 +120,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     password_reset_requests,
     clients,
-    revoked_access_tokens
+    revoked_access_tokens,
+    login_failures
 );

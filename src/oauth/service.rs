@@ -9,7 +9,7 @@ use super::error::{ErrorCode, OAuthError};
 use crate::auth::revocation;
 use crate::auth::service::{self as auth_service, Lifetimes, LoginRules, TokenPair};
 use crate::auth::tokens::{AccessGrant, Claims, TokenKeys, CUSTOMER_SCOPE};
-use crate::clients::model::Client;
+use crate::clients::model::{AuthMethod, Client};
 use crate::clients::repo as clients_repo;
 use crate::db::Db;
 use crate::error::{ApiError, Code};
@@ -237,8 +237,14 @@ pub async fn introspect(
     )
 }
 
-/// Introspection is for clients that hold the introspection scope.
+/// Introspection is for confidential clients that hold the introspection scope. A request
+/// without client credentials is the public storefront client's, which has authenticated
+/// nothing: that is 401 `invalid_client` (RFC 7662 §2.1, checklist B30; the metadata offers no
+/// `none` method here), not the 403 of an authenticated client lacking the scope.
 pub fn ensure_may_introspect(client: &Client) -> Result<(), OAuthError> {
+    if client.auth_method() == AuthMethod::None {
+        return Err(OAuthError::invalid_client());
+    }
     if client.has_scope(INTROSPECT_SCOPE) {
         Ok(())
     } else {

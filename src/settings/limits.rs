@@ -11,6 +11,11 @@ pub struct LimitSettings {
     pub restore_key_ttl: i64,
     /// Seconds in which a repeated reset request for one email queues nothing.
     pub forgotten_password_throttle: i64,
+    /// Failed logins (or client authentications) of one account or address within
+    /// `login_failure_window` seconds that block it for `login_block_duration` seconds.
+    pub login_max_failures: i32,
+    pub login_failure_window: i64,
+    pub login_block_duration: i64,
 }
 
 impl LimitSettings {
@@ -23,6 +28,9 @@ impl LimitSettings {
                 60,
                 0..=86_400,
             )?,
+            login_max_failures: src.number("GLUE_LOGIN_MAX_FAILURES", 10, 1..=1_000_000)?,
+            login_failure_window: src.number("GLUE_LOGIN_FAILURE_WINDOW", 600, 1..=86_400)?,
+            login_block_duration: src.number("GLUE_LOGIN_BLOCK_DURATION", 300, 1..=86_400)?,
         })
     }
 }

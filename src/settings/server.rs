@@ -31,8 +31,9 @@ impl ServerSettings {
             cors_allowed_origins: src
                 .list("GLUE_CORS_ALLOWED_ORIGINS")
                 .into_iter()
-                .map(|o| o.trim_end_matches('/').to_owned())
-                .collect(),
+                .map(|o| origin(o.trim_end_matches('/')))
+                .collect::<Result<_, _>>()
+                .map_err(|reason| SettingsError::invalid("GLUE_CORS_ALLOWED_ORIGINS", reason))?,
             trusted_proxies: TrustedProxies::parse(&src.list("GLUE_TRUSTED_PROXIES"))
                 .map_err(|reason| SettingsError::invalid("GLUE_TRUSTED_PROXIES", reason))?,
             listen,
@@ -44,4 +45,18 @@ impl ServerSettings {
     pub fn implicit_public_url(&self) -> String {
         format!("http://{}", self.listen)
     }
+}
+
+/// An origin as browsers send it: `scheme://host[:port]`, nothing after.
+fn origin(value: &str) -> Result<String, String> {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{value}` is not an http(s) origin"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', ' ', '*']) {
+        return Err(format!(
+            "`{value}` is not an origin (scheme://host[:port], no path)"
+        ));
+    }
+    Ok(value.to_owned())
 }

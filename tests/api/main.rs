@@ -11,6 +11,7 @@ mod data_at_rest;
 mod emails;
 mod jsonapi;
 mod logs;
+mod oauth;
 mod openapi;
 mod operations;
 mod registration;
