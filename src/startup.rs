@@ -15,6 +15,7 @@ use crate::background::{Background, Jobs};
 use crate::cors::{self, CorsPolicy};
 use crate::db::{Db, DbError};
 use crate::jsonapi::{error_documents, negotiate, not_found, JsonApiConfig};
+use crate::lockout::LockoutRules;
 use crate::mail::worker::Delivery;
 use crate::mail::{MailContext, TransportError};
 use crate::settings::Settings;
@@ -77,6 +78,7 @@ impl Application {
             delivery: Delivery::new(db.clone(), &settings.mail)?,
             mail: mail.clone(),
             reset_throttle: settings.limits.forgotten_password_throttle,
+            lockout: LockoutRules::new(&settings.limits),
             poll_interval: Duration::from_millis(settings.mail.poll_interval_ms),
         });
         let backend = settings.database.url.backend_name();

@@ -7,12 +7,12 @@ use super::resource::{
     token_resource, AccessTokens, LoginDoc, RefreshDoc, RefreshTokens, TokenAttributes,
 };
 use super::revocation;
-use super::service::{self, Lifetimes, LoginRules};
+use super::service::{self, Lifetimes, LoginAttempt, LoginRules};
 use super::AuthenticatedCustomer;
 use crate::error::ApiError;
 use crate::jsonapi::openapi::{ErrorDocumentDoc, RequestDocument, SingleDocument};
 use crate::jsonapi::{no_content, Document, JsonApiBody, JsonApiQuery, NoQuery, ResourceKind};
-use crate::settings::Settings;
+use crate::net::ClientIp;
 use crate::state::AppState;
 use crate::validation::{Rule, Validator};
 
@@ -22,28 +22,31 @@ use crate::validation::{Rule, Validator};
     responses(
         (status = 201, description = "Tokens issued", body = SingleDocument<TokenAttributes>, content_type = "application/vnd.api+json"),
         (status = 401, description = "Failed to authenticate user (003): the same answer for every reason", body = ErrorDocumentDoc),
+        (status = 429, description = "Too many failed logins for the account or from the address (4401); `Retry-After` says when to try again", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901)", body = ErrorDocumentDoc),
     ))]
 pub async fn create_access_token(
     _query: JsonApiQuery<NoQuery>,
     body: JsonApiBody<AccessTokens>,
+    address: ClientIp,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut v = Validator::new(&body.attributes);
     let username = v.required("username", &[Rule::NotBlank, Rule::Email]);
     let secret = v.required("password", &[Rule::NotBlank]);
     v.finish()?;
-    let (Some(Some(username)), Some(Some(secret))) = (username, secret) else {
+    let (Some(Some(username)), Some(Some(password))) = (username, secret) else {
         return Err(ApiError::internal("validated login lacks a field"));
     };
     let settings = &state.settings;
-    let rules = LoginRules {
-        bcrypt_cost: settings.passwords.bcrypt_cost,
-        double_opt_in: settings.accounts.double_opt_in,
-        lifetimes: lifetimes(settings),
+    let attempt = LoginAttempt {
+        client_id: &settings.oauth.storefront_client_id,
+        address: address.0,
+        username: &username,
+        password,
     };
-    let client = &settings.oauth.storefront_client_id;
-    let pair = service::log_in(&state.db, &state.keys, rules, client, &username, secret).await?;
+    let rules = LoginRules::new(settings);
+    let pair = service::log_in(&state.db, &state.keys, rules, attempt).await?;
     let resource = token_resource(AccessTokens::TYPE, pair, &settings.server.public_url);
     Ok(Document::single(resource).into_response(StatusCode::CREATED))
 }
@@ -69,7 +72,7 @@ pub async fn create_refresh_token(
     };
     let settings = &state.settings;
     let client = &settings.oauth.storefront_client_id;
-    let lifetimes = lifetimes(settings);
+    let lifetimes = Lifetimes::new(settings);
     let pair = service::refresh(&state.db, &state.keys, presented, client, lifetimes).await?;
     let resource = token_resource(RefreshTokens::TYPE, pair, &settings.server.public_url);
     Ok(Document::single(resource).into_response(StatusCode::CREATED))
@@ -99,14 +102,4 @@ pub async fn delete_refresh_token(
         })
         .await?;
     Ok(no_content())
-}
-
-/// The token lifetimes the settings give (shared with the OAuth token endpoint).
-pub fn lifetimes(settings: &Settings) -> Lifetimes {
-    Lifetimes {
-        access_ttl: settings.tokens.access_ttl,
-        refresh_ttl: settings.tokens.refresh_ttl,
-        session_lifetime: settings.tokens.session_lifetime,
-        reuse_interval: settings.oauth.refresh_reuse_interval,
-    }
 }

@@ -3,6 +3,8 @@
 //! to the client it was issued to. Access tokens are signed after the transaction commits:
 //! signing needs no database, and a SQLite writer holds the write lock as briefly as possible.
 
+use std::net::IpAddr;
+
 use chrono::{Duration, NaiveDateTime};
 
 use super::repo;
@@ -13,6 +15,8 @@ use crate::customers::model::Customer;
 use crate::customers::repo as customers_repo;
 use crate::db::{now, Db, DbConnection};
 use crate::error::{ApiError, Code};
+use crate::lockout::{self, LockoutRules};
+use crate::settings::Settings;
 
 /// What a successful login or refresh hands out.
 #[derive(Debug)]
@@ -29,6 +33,18 @@ pub struct LoginRules {
     pub bcrypt_cost: u32,
     pub double_opt_in: bool,
     pub lifetimes: Lifetimes,
+    pub lockout: LockoutRules,
+}
+
+impl LoginRules {
+    pub fn new(settings: &Settings) -> Self {
+        Self {
+            bcrypt_cost: settings.passwords.bcrypt_cost,
+            double_opt_in: settings.accounts.double_opt_in,
+            lifetimes: Lifetimes::new(settings),
+            lockout: LockoutRules::new(&settings.limits),
+        }
+    }
 }
 
 /// How long access tokens, refresh tokens and sessions live, in seconds.
@@ -46,6 +62,15 @@ pub struct Lifetimes {
 }
 
 impl Lifetimes {
+    pub fn new(settings: &Settings) -> Self {
+        Self {
+            access_ttl: settings.tokens.access_ttl,
+            refresh_ttl: settings.tokens.refresh_ttl,
+            session_lifetime: settings.tokens.session_lifetime,
+            reuse_interval: settings.oauth.refresh_reuse_interval,
+        }
+    }
+
     /// When a refresh token issued now expires: its own lifetime, cut at the session's end.
     fn refresh_expiry(&self, now: NaiveDateTime, session_end: NaiveDateTime) -> NaiveDateTime {
         (now + Duration::seconds(self.refresh_ttl)).min(session_end)
@@ -61,44 +86,70 @@ struct SessionGrant {
     refresh_token: String,
 }
 
+/// A login: who asks, from where, with what.
+pub struct LoginAttempt<'a> {
+    pub client_id: &'a str,
+    /// The client address (see `net`), counted against brute force.
+    pub address: Option<IpAddr>,
+    pub username: &'a str,
+    pub password: String,
+}
+
 /// Email and password to a token pair, or `003` whatever went wrong (CONTRACT §3 item 16):
-/// unknown email, wrong password, unconfirmed or anonymized account.
+/// unknown email, wrong password, unconfirmed or anonymized account; `4401` while the account
+/// or the address is blocked after too many failures. Known and unknown emails do the same
+/// work: the block check, the lookup, a verify at the configured cost, the failure count.
 pub async fn log_in(
     db: &Db,
     keys: &TokenKeys,
     rules: LoginRules,
-    client_id: &str,
-    username: &str,
-    secret: String,
+    attempt: LoginAttempt<'_>,
 ) -> Result<TokenPair, ApiError> {
-    let normalized = normalize_email(username);
-    let customer = db
-        .read(move |conn| Ok(customers_repo::find_by_email(conn, &normalized)?))
+    let normalized = normalize_email(attempt.username);
+    let account = lockout::account_key(&normalized);
+    let counted: Vec<String> = std::iter::once(account.clone())
+        .chain(attempt.address.map(lockout::address_key))
+        .collect();
+    let keys_to_check = counted.clone();
+    let (blocked, customer) = db
+        .read(move |conn| {
+            let blocked = lockout::blocked_for(conn, &keys_to_check, now())?;
+            Ok((blocked, customers_repo::find_by_email(conn, &normalized)?))
+        })
         .await?;
+    if let Some(retry_after) = blocked {
+        return Err(ApiError::TooManyAttempts { retry_after });
+    }
     let stored = customer.as_ref().and_then(|c| c.password_hash.clone());
     // Unknown emails verify against a dummy hash, so they take as long as wrong passwords.
-    let check = credentials::check_login_blocking(secret, stored, rules.bcrypt_cost).await?;
+    let check =
+        credentials::check_login_blocking(attempt.password, stored, rules.bcrypt_cost).await?;
     let customer = match customer {
-        Some(c) if check.verified => c,
-        _ => return Err(ApiError::Domain(Code::FailedToAuthenticate)),
+        Some(c) if check.verified && may_log_in(&c, rules.double_opt_in) => c,
+        _ => {
+            let lockout_rules = rules.lockout;
+            db.write(move |conn| lockout::record_failure(conn, &counted, lockout_rules, now()))
+                .await?;
+            return Err(ApiError::Domain(Code::FailedToAuthenticate));
+        }
     };
-    may_log_in(&customer, rules.double_opt_in)?;
-    let client_id = client_id.to_owned();
+    let client_id = attempt.client_id.to_owned();
     let grant = db
-        .write(move |conn| start_session(conn, &customer, check.rehash, rules.lifetimes, client_id))
+        .write(move |conn| {
+            // CONTRACT §3 item 16: a success clears the account's counter (not the address's).
+            lockout::reset(conn, &account)?;
+            start_session(conn, &customer, check.rehash, rules.lifetimes, client_id)
+        })
         .await?;
     sign(keys, grant, rules.lifetimes.access_ttl)
 }
 
 /// A customer whose password matched may still not log in: anonymized, or not confirmed under
-/// double opt-in. The answer is the same `003` as for a wrong password (CONTRACT §3 item 16).
-fn may_log_in(customer: &Customer, double_opt_in: bool) -> Result<(), ApiError> {
+/// double opt-in. The answer is the same `003` as for a wrong password (CONTRACT §3 item 16),
+/// and it counts as a failure like one.
+fn may_log_in(customer: &Customer, double_opt_in: bool) -> bool {
     let confirmed = !double_opt_in || customer.registered_at.is_some();
-    if customer.anonymized_at.is_none() && confirmed {
-        Ok(())
-    } else {
-        Err(ApiError::Domain(Code::FailedToAuthenticate))
-    }
+    customer.anonymized_at.is_none() && confirmed
 }
 
 /// Starts a session for a customer whose password was verified: a refresh token in a new

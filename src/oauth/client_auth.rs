@@ -7,14 +7,17 @@ use actix_web::HttpRequest;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use super::error::OAuthError;
+use std::net::IpAddr;
+
+use super::error::{ErrorCode, OAuthError};
 use super::form::TokenForm;
 use crate::clients::model::{AuthMethod, Client};
 use crate::clients::{
     repo,
     service::{self, Presented},
 };
-use crate::db::Db;
+use crate::db::{now, Db};
+use crate::lockout::{self, LockoutRules};
 
 /// The client as the request presents it, before any check against the database.
 pub fn presented(
@@ -86,11 +89,47 @@ fn form_decode(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The authenticated client, or `invalid_client` for any failure alike.
-pub async fn authenticate(db: &Db, presented: Presented) -> Result<Client, OAuthError> {
-    let id = presented.client_id.clone();
-    let client = db.read(move |conn| Ok(repo::find(conn, &id)?)).await?;
-    service::authenticate(client, &presented).ok_or_else(OAuthError::invalid_client)
+/// The authenticated client, or `invalid_client` for any failure alike. Failures are counted
+/// per client id and per address like failed logins (RFC 6749 §2.3.1 asks for brute-force
+/// protection): too many, and the next attempts get 429 until the block ends.
+pub async fn authenticate(
+    db: &Db,
+    presented: Presented,
+    address: Option<IpAddr>,
+    rules: LockoutRules,
+) -> Result<Client, OAuthError> {
+    let client_key = lockout::client_key(&presented.client_id);
+    let counted: Vec<String> = std::iter::once(client_key.clone())
+        .chain(address.map(lockout::client_address_key))
+        .collect();
+    let (id, checked) = (presented.client_id.clone(), counted.clone());
+    let (blocked, client) = db
+        .read(move |conn| {
+            let blocked = lockout::blocked_for(conn, &checked, now())?;
+            Ok((blocked, repo::find(conn, &id)?))
+        })
+        .await?;
+    if let Some(retry_after) = blocked {
+        return Err(OAuthError::too_many_attempts(
+            ErrorCode::InvalidClient,
+            retry_after,
+        ));
+    }
+    match service::authenticate(client, &presented) {
+        Some(client) => {
+            // The storefront authenticates with no secret on every request: nothing to clear.
+            if presented.secret.is_some() {
+                db.write(move |conn| lockout::reset(conn, &client_key))
+                    .await?;
+            }
+            Ok(client)
+        }
+        None => {
+            db.write(move |conn| lockout::record_failure(conn, &counted, rules, now()))
+                .await?;
+            Err(OAuthError::invalid_client())
+        }
+    }
 }
 
 #[cfg(test)]

@@ -50,6 +50,8 @@ pub struct OAuthError {
     /// ASCII without `"` or `\` (RFC 6749 §5.2): only our own fixed texts go here.
     pub description: &'static str,
     status: Option<StatusCode>,
+    /// Seconds for `Retry-After` (a brute-force block).
+    retry_after: Option<i64>,
 }
 
 impl OAuthError {
@@ -58,6 +60,18 @@ impl OAuthError {
             code,
             description,
             status: None,
+            retry_after: None,
+        }
+    }
+
+    /// 429 while a brute-force block lasts (CONTRACT §3 item 16), in the code of what failed
+    /// too often (`invalid_grant` for passwords, `invalid_client` for client secrets).
+    pub fn too_many_attempts(code: ErrorCode, retry_after: i64) -> Self {
+        Self {
+            code,
+            description: "Too many failed attempts; retry later.",
+            status: Some(StatusCode::TOO_MANY_REQUESTS),
+            retry_after: Some(retry_after),
         }
     }
 
@@ -119,6 +133,9 @@ impl ResponseError for OAuthError {
         if self.code == ErrorCode::InvalidClient {
             builder.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static(REALM)));
         }
+        if let Some(seconds) = self.retry_after {
+            builder.insert_header((header::RETRY_AFTER, HeaderValue::from(seconds)));
+        }
         builder.json(Body {
             error: self.code.as_str(),
             error_description: self.description,
@@ -141,6 +158,9 @@ impl From<ApiError> for OAuthError {
             }
             ApiError::MalformedBody(_) => {
                 Self::invalid_request("The request body could not be read.")
+            }
+            ApiError::TooManyAttempts { retry_after } => {
+                Self::too_many_attempts(ErrorCode::InvalidGrant, retry_after)
             }
             ApiError::Unavailable(cause) => {
                 tracing::error!(error.cause = %cause, "token endpoint: service unavailable");

@@ -10,9 +10,10 @@ use super::error::{no_store, ErrorCode, OAuthError};
 use super::form::TokenForm;
 use super::metadata::{Metadata, TokenRequestDoc, TokenTypeHintDoc};
 use super::service::{self, Introspection, TokenResponse};
-use crate::auth::handlers::lifetimes;
-use crate::auth::service::LoginRules;
+use crate::auth::service::{Lifetimes, LoginAttempt, LoginRules};
 use crate::clients::model::Client;
+use crate::lockout::LockoutRules;
+use crate::net::client_ip;
 use crate::state::AppState;
 
 fn json_no_store(status: StatusCode, body: &impl Serialize) -> HttpResponse {
@@ -26,7 +27,8 @@ async fn client_of(
     state: &AppState,
 ) -> Result<Client, OAuthError> {
     let presented = presented(req, form, &state.settings.oauth.storefront_client_id)?;
-    authenticate(&state.db, presented).await
+    let rules = LockoutRules::new(&state.settings.limits);
+    authenticate(&state.db, presented, client_ip(req), rules).await
 }
 
 /// Exchange credentials for tokens (RFC 6749): `password` and `refresh_token` for the
@@ -39,6 +41,7 @@ async fn client_of(
         (status = 400, description = "invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope", body = OAuthErrorDoc, content_type = "application/json"),
         (status = 401, description = "invalid_client", body = OAuthErrorDoc, content_type = "application/json"),
         (status = 413, description = "Body larger than 1 MiB (invalid_request)", body = OAuthErrorDoc, content_type = "application/json"),
+        (status = 429, description = "Too many failed logins for the account or client, or from the address; `Retry-After` says when to try again", body = OAuthErrorDoc, content_type = "application/json"),
     ))]
 pub async fn token(
     req: HttpRequest,
@@ -66,19 +69,19 @@ pub async fn token(
         "password" => {
             let username = form.require("username", "The username parameter is missing.")?;
             let password = form.require("password", "The password parameter is missing.")?;
-            let rules = LoginRules {
-                bcrypt_cost: settings.passwords.bcrypt_cost,
-                double_opt_in: settings.accounts.double_opt_in,
-                lifetimes: lifetimes(settings),
+            let attempt = LoginAttempt {
+                client_id: &client.id,
+                address: client_ip(&req),
+                username,
+                password: password.to_owned(),
             };
-            let password = password.to_owned();
-            service::password_grant(&state.db, &state.keys, rules, &client, username, password)
-                .await?
+            let rules = LoginRules::new(settings);
+            service::password_grant(&state.db, &state.keys, rules, attempt).await?
         }
         "refresh_token" => {
             let token = form.require("refresh_token", "The refresh_token parameter is missing.")?;
-            let (db, keys) = (&state.db, &state.keys);
-            service::refresh_grant(db, keys, lifetimes(settings), &client, token.to_owned()).await?
+            let (db, keys, lifetimes) = (&state.db, &state.keys, Lifetimes::new(settings));
+            service::refresh_grant(db, keys, lifetimes, &client, token.to_owned()).await?
         }
         _ => service::client_credentials_grant(
             &state.keys,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::error::{ErrorCode, OAuthError};
 use crate::auth::revocation;
-use crate::auth::service::{self as auth_service, Lifetimes, LoginRules, TokenPair};
+use crate::auth::service::{self as auth_service, Lifetimes, LoginAttempt, LoginRules, TokenPair};
 use crate::auth::tokens::{AccessGrant, Claims, TokenKeys, CUSTOMER_SCOPE};
 use crate::clients::model::{AuthMethod, Client};
 use crate::clients::repo as clients_repo;
@@ -67,11 +67,9 @@ pub async fn password_grant(
     db: &Db,
     keys: &TokenKeys,
     rules: LoginRules,
-    client: &Client,
-    username: &str,
-    password: String,
+    attempt: LoginAttempt<'_>,
 ) -> Result<TokenResponse, OAuthError> {
-    let pair = auth_service::log_in(db, keys, rules, &client.id, username, password)
+    let pair = auth_service::log_in(db, keys, rules, attempt)
         .await
         .map_err(|err| match err {
             ApiError::Domain(Code::FailedToAuthenticate) => {
