@@ -20,6 +20,7 @@ pub enum Code {
     SimultaneousAuthentication,
     EmailAlreadyUsed,
     CustomerNotFound,
+    AddressNotFound,
     PasswordsDoNotMatch,
     NewPasswordsDoNotMatch,
     CustomerSaveFailed,
@@ -44,7 +45,7 @@ impl Code {
         match self {
             InvalidAccessToken | FailedToAuthenticate | FailedToRefresh => StatusCode::UNAUTHORIZED,
             MissingAccessToken | UnauthorizedRequest => StatusCode::FORBIDDEN,
-            CustomerNotFound => StatusCode::NOT_FOUND,
+            CustomerNotFound | AddressNotFound => StatusCode::NOT_FOUND,
             RestoreKeyInvalid | ConfirmationKeyInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             PasswordChangeFailed | InvalidPassword => StatusCode::BAD_REQUEST,
             EmailAlreadyUsed
@@ -73,6 +74,7 @@ impl Code {
             SimultaneousAuthentication => "005",
             EmailAlreadyUsed => "400",
             CustomerNotFound => "402",
+            AddressNotFound => "404",
             PasswordsDoNotMatch | NewPasswordsDoNotMatch => "406",
             PasswordChangeFailed => "407",
             InvalidPassword => "408",
@@ -107,6 +109,7 @@ impl Code {
                  Please check your e-mail."
             }
             CustomerNotFound => "Customer not found.",
+            AddressNotFound => "Address was not found.",
             PasswordsDoNotMatch => {
                 "Value in field password should be identical to value in the confirmPassword field."
             }
@@ -175,6 +178,9 @@ pub enum ApiError {
     PostDataInvalid,
     #[error("Resource id is not specified.")]
     ResourceIdNotSpecified,
+    /// The customer has as many addresses as allowed (`GLUE_MAX_ADDRESSES`).
+    #[error("address limit {max} reached")]
+    AddressLimit { max: i64 },
     /// Too many failed logins for the account or from the address (reference §2.11, `4401`).
     #[error("too many failed attempts; retry in {retry_after} s")]
     TooManyAttempts { retry_after: i64 },
@@ -265,6 +271,10 @@ impl ApiError {
             Self::ResourceIdNotSpecified => {
                 vec![plain(StatusCode::BAD_REQUEST, "Resource id is not specified.")]
             }
+            Self::AddressLimit { max } => vec![plain(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("A customer can have at most {max} addresses; delete one to add another."),
+            )],
             Self::TooManyAttempts { retry_after } => vec![ErrorObject::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 Some("4401"),
@@ -332,6 +342,11 @@ impl ResponseError for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, value);
+        }
+        if let Self::TooManyAttempts { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
         response
     }

@@ -1,6 +1,7 @@
 //! A customer-account service speaking JSON:API 1.1, wire-compatible with Spryker's Glue
 //! Storefront API. See README.md for the architecture.
 
+pub mod addresses;
 pub mod auth;
 pub mod background;
 pub mod clients;

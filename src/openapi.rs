@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::ApiError;
 use crate::jsonapi::{get, method_not_allowed, MEDIA_TYPE};
-use crate::{auth, customers, oauth, ops, passwords};
+use crate::{addresses, auth, customers, oauth, ops, passwords};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,6 +29,11 @@ use crate::{auth, customers, oauth, ops, passwords};
         customers::handlers::update_customer,
         customers::handlers::delete_customer,
         customers::handlers::confirm_customer,
+        addresses::handlers::list_addresses,
+        addresses::handlers::create_address,
+        addresses::handlers::get_address,
+        addresses::handlers::update_address,
+        addresses::handlers::delete_address,
         passwords::handlers::change_password,
         passwords::handlers::request_password_reset,
         passwords::handlers::restore_password,
@@ -46,6 +51,7 @@ use crate::{auth, customers, oauth, ops, passwords};
     modifiers(&BearerAuth, &JsonApiErrors),
     tags(
         (name = "customers", description = "Register, read, update and anonymize one's own account"),
+        (name = "addresses", description = "A customer's address book"),
         (name = "passwords", description = "Change a password, ask for a reset email, restore with its key"),
         (name = "auth", description = "Log in, refresh and revoke tokens"),
         (name = "oauth", description = "OAuth 2.0: token endpoint, revocation, introspection, metadata, keys"),

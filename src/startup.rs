@@ -21,7 +21,7 @@ use crate::mail::{MailContext, TransportError};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::{auth, clients, customers, oauth, openapi, ops, passwords};
+use crate::{addresses, auth, clients, customers, oauth, openapi, ops, passwords};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -102,6 +102,7 @@ impl Application {
                 .wrap(from_fn(common_headers))
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .configure(customers::configure)
+                .configure(addresses::configure)
                 .configure(auth::configure)
                 .configure(passwords::configure)
                 .configure(oauth::configure)

@@ -98,7 +98,9 @@ pub struct LoginAttempt<'a> {
 /// Email and password to a token pair, or `003` whatever went wrong (CONTRACT §3 item 16):
 /// unknown email, wrong password, unconfirmed or anonymized account; `4401` while the account
 /// or the address is blocked after too many failures. Known and unknown emails do the same
-/// work: the block check, the lookup, a verify at the configured cost, the failure count.
+/// work: the block check and the count (one write, before the outcome is known, so that
+/// attempts sent at once get no more tries than the limit), the lookup, a verify at the
+/// configured cost.
 pub async fn log_in(
     db: &Db,
     keys: &TokenKeys,
@@ -107,14 +109,18 @@ pub async fn log_in(
 ) -> Result<TokenPair, ApiError> {
     let normalized = normalize_email(attempt.username);
     let account = lockout::account_key(&normalized);
+    let address = attempt.address.map(lockout::address_key);
     let counted: Vec<String> = std::iter::once(account.clone())
-        .chain(attempt.address.map(lockout::address_key))
+        .chain(address.clone())
         .collect();
-    let keys_to_check = counted.clone();
+    let (lockout_rules, checked) = (rules.lockout, counted.clone());
     let (blocked, customer) = db
-        .read(move |conn| {
-            let blocked = lockout::blocked_for(conn, &keys_to_check, now())?;
-            Ok((blocked, customers_repo::find_by_email(conn, &normalized)?))
+        .write(move |conn| {
+            if let Some(retry_after) = lockout::begin_attempt(conn, &checked, lockout_rules, now())?
+            {
+                return Ok((Some(retry_after), None));
+            }
+            Ok((None, customers_repo::find_by_email(conn, &normalized)?))
         })
         .await?;
     if let Some(retry_after) = blocked {
@@ -124,20 +130,20 @@ pub async fn log_in(
     // Unknown emails verify against a dummy hash, so they take as long as wrong passwords.
     let check =
         credentials::check_login_blocking(attempt.password, stored, rules.bcrypt_cost).await?;
+    // The attempt is counted already: a failure needs no further write.
     let customer = match customer {
         Some(c) if check.verified && may_log_in(&c, rules.double_opt_in) => c,
-        _ => {
-            let lockout_rules = rules.lockout;
-            db.write(move |conn| lockout::record_failure(conn, &counted, lockout_rules, now()))
-                .await?;
-            return Err(ApiError::Domain(Code::FailedToAuthenticate));
-        }
+        _ => return Err(ApiError::Domain(Code::FailedToAuthenticate)),
     };
     let client_id = attempt.client_id.to_owned();
     let grant = db
         .write(move |conn| {
-            // CONTRACT §3 item 16: a success clears the account's counter (not the address's).
+            // CONTRACT §3 item 16: a success clears the account's counter; the address keeps
+            // its earlier failures, but this attempt was none.
             lockout::reset(conn, &account)?;
+            if let Some(address) = &address {
+                lockout::forgive(conn, address, lockout_rules)?;
+            }
             start_session(conn, &customer, check.rehash, rules.lifetimes, client_id)
         })
         .await?;

@@ -4,13 +4,12 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
+use super::choices::{GENDERS, SALUTATIONS};
 use crate::credentials::policy::{confirm_rules, policy_violations, validate_new};
 use crate::error::{ApiError, Code};
 use crate::settings::PasswordPolicy;
 use crate::validation::{parse_date, Rule, Validator};
 
-pub const GENDERS: &[&str] = &["Male", "Female"];
-pub const SALUTATIONS: &[&str] = &["Mr", "Mrs", "Ms", "Dr"];
 const NAME_MAX: usize = 100;
 /// Names go into emails: plain text, not blank even when only invisible characters.
 const NAME_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(NAME_MAX), Rule::PlainText];

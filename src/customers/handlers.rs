@@ -3,19 +3,23 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 
+use super::model::Customer;
 use super::resource::{
     customer_resource, ConfirmationDoc, CustomerAttributes, CustomerConfirmations, CustomerQuery,
     Customers, RegistrationDoc, UpdateDoc, TYPE,
 };
 use super::service::Registered;
 use super::{domain, service};
+use crate::addresses::{self, resource as address_resource};
 use crate::auth::{self, AuthenticatedCustomer};
 use crate::credentials;
 use crate::error::{ApiError, Code};
 use crate::jsonapi::openapi::{
     CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
 };
-use crate::jsonapi::{no_content, Document, JsonApiBody, JsonApiQuery, NoQuery};
+use crate::jsonapi::{
+    no_content, Document, JsonApiBody, JsonApiQuery, NoQuery, QueryParams, Resource,
+};
 use crate::passwords::{self, service::ResetReason};
 use crate::state::AppState;
 
@@ -74,7 +78,7 @@ pub async fn create_customer(
 
 /// The token owner, as a collection of one (reference §2.2).
 #[utoipa::path(get, path = "/customers", tag = "customers", security(("bearer" = [])),
-    params(("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names")),
+    params(("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names (and `addresses`)"), ("fields[addresses]" = Option<String>, Query, description = "Sparse fieldset of included addresses"), ("include" = Option<String>, Query, description = "`addresses`: the customer's addresses in `included`")),
     responses(
         (status = 200, description = "The authenticated customer", body = CollectionDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
         (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
@@ -85,18 +89,40 @@ pub async fn list_customers(
     owner: AuthenticatedCustomer,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let customer = service::get_own(&owner.customer, owner.reference())?;
+    let customer = service::get_own(&owner.customer, owner.reference())?.clone();
     let public_url = &state.settings.server.public_url;
-    let resources = vec![customer_resource(customer, public_url, &query)];
+    let (resource, included) = with_included(&state, customer, &query).await?;
     let self_link = query.link(format!("{public_url}/{TYPE}"));
-    Ok(Document::collection(resources, self_link)
+    Ok(Document::collection(vec![resource], self_link)
+        .with_included(included)
         .with_query(&query)
         .into_response(StatusCode::OK))
 }
 
+/// The customer resource, and with `include=addresses` its `addresses` relationship and the
+/// addresses to include (reference §1.7): one more query, only when asked for.
+async fn with_included(
+    state: &AppState,
+    customer: Customer,
+    query: &QueryParams,
+) -> Result<(Resource, Vec<Resource>), ApiError> {
+    let public_url = &state.settings.server.public_url;
+    let resource = customer_resource(&customer, public_url, query);
+    if !address_resource::wanted(query) {
+        return Ok((resource, Vec::new()));
+    }
+    let addresses = state
+        .db
+        .read(move |conn| addresses::service::list(conn, &customer))
+        .await?;
+    Ok(address_resource::with_addresses(
+        resource, &addresses, public_url,
+    ))
+}
+
 /// One's own customer resource; any other reference is "not found" (reference §2.3).
 #[utoipa::path(get, path = "/customers/{customerReference}", tag = "customers", security(("bearer" = [])),
-    params(("customerReference" = String, Path, example = "DE--1"), ("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names")),
+    params(("customerReference" = String, Path, example = "DE--1"), ("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names (and `addresses`)"), ("fields[addresses]" = Option<String>, Query, description = "Sparse fieldset of included addresses"), ("include" = Option<String>, Query, description = "`addresses`: the customer's addresses in `included`")),
     responses(
         (status = 200, description = "The customer", body = SingleDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
         (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
@@ -109,9 +135,10 @@ pub async fn get_customer(
     owner: AuthenticatedCustomer,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let customer = service::get_own(&owner.customer, &path)?;
-    let resource = customer_resource(customer, &state.settings.server.public_url, &query);
+    let customer = service::get_own(&owner.customer, &path)?.clone();
+    let (resource, included) = with_included(&state, customer, &query).await?;
     Ok(Document::single(resource)
+        .with_included(included)
         .with_query(&query)
         .into_response(StatusCode::OK))
 }
@@ -167,6 +194,7 @@ pub async fn delete_customer(
         .db
         .write(move |conn| {
             service::anonymize(conn, &owner.customer, &reference)?;
+            addresses::service::anonymize_all(conn, owner.id())?;
             // CONTRACT §3 item 13: every token of the customer stops working at once.
             auth::revocation::revoke_all(conn, owner.id())
         })

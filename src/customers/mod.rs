@@ -1,5 +1,6 @@
 //! The `customers` resource (reference §2.1-§2.5).
 
+pub mod choices;
 pub mod domain;
 pub mod handlers;
 pub mod model;

@@ -25,6 +25,8 @@ pub struct Customer {
     pub registration_key_hash: Option<String>,
     pub restore_key_hash: Option<String>,
     pub restore_key_expires_at: Option<NaiveDateTime>,
+    pub default_billing_address_id: Option<i32>,
+    pub default_shipping_address_id: Option<i32>,
 }
 
 impl Customer {

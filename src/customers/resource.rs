@@ -5,7 +5,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::choices::{Gender, Salutation};
 use super::model::Customer;
+use crate::addresses::resource::FIELDS as ADDRESS_FIELDS;
 use crate::jsonapi::{QueryParams, QuerySpec, QuerySpecOf, Resource, ResourceKind, Timestamp};
 
 pub const TYPE: &str = "customers";
@@ -42,12 +44,26 @@ pub struct ConfirmationDoc {
     registration_key: String,
 }
 
-/// `fields[customers]`; nothing else yet.
+/// What `fields[customers]` may name: the attributes and the `addresses` relationship.
+const FIELDSET: &[&str] = &[
+    "firstName",
+    "lastName",
+    "email",
+    "gender",
+    "dateOfBirth",
+    "salutation",
+    "createdAt",
+    "updatedAt",
+    "addresses",
+];
+
+/// `include=addresses`, `fields[customers]`, `fields[addresses]` (reference §1.7).
 pub struct CustomerQuery;
 
 impl QuerySpecOf for CustomerQuery {
     const SPEC: QuerySpec = QuerySpec {
-        fields: &[(TYPE, FIELDS)],
+        include: &["addresses"],
+        fields: &[(TYPE, FIELDSET), ("addresses", ADDRESS_FIELDS)],
         ..QuerySpec::NONE
     };
 }
@@ -101,24 +117,6 @@ pub fn customer_resource(customer: &Customer, public_url: &str, query: &QueryPar
         &CustomerAttributes::from(customer),
         self_link,
     )
-}
-
-/// Spryker's genders (documentation; parsing is in `domain`).
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub enum Gender {
-    Male,
-    Female,
-}
-
-/// Spryker's salutations.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub enum Salutation {
-    Mr,
-    Mrs,
-    Ms,
-    Dr,
 }
 
 /// `POST /customers` attributes (documentation; parsing is in `domain`, whose rules these

@@ -20,6 +20,30 @@ diesel::table! {
         registration_key_hash -> Nullable<Text>,
         restore_key_hash -> Nullable<Text>,
         restore_key_expires_at -> Nullable<Timestamp>,
+        default_billing_address_id -> Nullable<Integer>,
+        default_shipping_address_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    addresses (id) {
+        id -> Integer,
+        uuid -> Text,
+        customer_id -> Integer,
+        salutation -> Nullable<Text>,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        address1 -> Nullable<Text>,
+        address2 -> Nullable<Text>,
+        address3 -> Nullable<Text>,
+        zip_code -> Nullable<Text>,
+        city -> Nullable<Text>,
+        iso2_code -> Text,
+        company -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        anonymized_at -> Nullable<Timestamp>,
     }
 }
 
@@ -111,6 +135,7 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> customers (customer_id));
+diesel::joinable!(addresses -> customers (customer_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(
     customers,
@@ -121,5 +146,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     password_reset_requests,
     clients,
     revoked_access_tokens,
-    login_failures
+    login_failures,
+    addresses
 );

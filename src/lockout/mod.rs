@@ -59,9 +59,11 @@ pub fn blocked_for(
     Ok(repo::blocked_until(conn, keys, now)?.map(|until| (until - now).num_seconds().max(1)))
 }
 
-/// One more failure for each key; a key reaching the limit within its window is blocked.
-/// Call inside a write transaction.
-pub fn record_failure(
+/// Counts an attempt for each key before its outcome is known, so that attempts sent at once
+/// get no more tries than the limit between them: the attempt that reaches the limit blocks
+/// the key for everyone after it. A window or block that has passed starts counting afresh.
+/// Call inside a write transaction; a success takes its count back with [`forgive`].
+pub fn count_attempt(
     conn: &mut DbConnection,
     keys: &[String],
     rules: LockoutRules,
@@ -69,23 +71,44 @@ pub fn record_failure(
 ) -> Result<(), ApiError> {
     for key in keys {
         repo::ensure(conn, key, now)?;
-        let (window_start, failures) = repo::lock(conn, key)?;
-        let (window_start, failures) = if now - window_start > Duration::seconds(rules.window) {
+        let (window_start, failures, blocked_until) = repo::lock(conn, key)?;
+        let expired = now - window_start > Duration::seconds(rules.window)
+            || blocked_until.is_some_and(|until| until <= now);
+        let (window_start, failures) = if expired {
             (now, 1)
         } else {
             (window_start, failures.saturating_add(1))
         };
         let blocked_until =
             (failures >= rules.max_failures).then(|| now + Duration::seconds(rules.block));
-        // A block ends the window: after it, counting starts afresh.
-        let (window_start, failures) = if blocked_until.is_some() {
-            (now, 0)
-        } else {
-            (window_start, failures)
-        };
         repo::update(conn, key, window_start, failures, blocked_until)?;
     }
     Ok(())
+}
+
+/// A succeeded attempt was no failure: its count goes back, and a block it caused with it.
+pub fn forgive(conn: &mut DbConnection, key: &str, rules: LockoutRules) -> Result<(), ApiError> {
+    let (window_start, failures, _) = repo::lock(conn, key)?;
+    // Below the limit again, so no block: one set by earlier failures alone cannot be there
+    // (an attempt is refused while its keys are blocked), so any block is this attempt's own.
+    let failures = failures.saturating_sub(1).max(0);
+    debug_assert!(failures < rules.max_failures);
+    Ok(repo::update(conn, key, window_start, failures, None)?)
+}
+
+/// Checks `keys`, and if none is blocked counts the attempt: the seconds to wait, or `None` to go
+/// ahead. One write transaction for both, so no attempt slips between the check and the count.
+pub fn begin_attempt(
+    conn: &mut DbConnection,
+    keys: &[String],
+    rules: LockoutRules,
+    now: NaiveDateTime,
+) -> Result<Option<i64>, ApiError> {
+    if let Some(retry_after) = blocked_for(conn, keys, now)? {
+        return Ok(Some(retry_after));
+    }
+    count_attempt(conn, keys, rules, now)?;
+    Ok(None)
 }
 
 /// A success clears the key's counter.

@@ -41,13 +41,18 @@ pub fn ensure(conn: &mut DbConnection, key: &str, now: NaiveDateTime) -> QueryRe
     Ok(())
 }
 
-/// The counter of `key`, locked for the rest of the transaction on PostgreSQL (SQLite's write
-/// transaction holds the database lock already).
-pub fn lock(conn: &mut DbConnection, key: &str) -> QueryResult<(NaiveDateTime, i32)> {
+/// The counter of `key` (window start, count, block end), locked for the rest of the
+/// transaction on PostgreSQL (SQLite's write transaction holds the database lock already).
+pub fn lock(
+    conn: &mut DbConnection,
+    key: &str,
+) -> QueryResult<(NaiveDateTime, i32, Option<NaiveDateTime>)> {
     let row = || {
-        failures::table
-            .find(key)
-            .select((failures::window_start, failures::failures))
+        failures::table.find(key).select((
+            failures::window_start,
+            failures::failures,
+            failures::blocked_until,
+        ))
     };
     match conn {
         DbConnection::Pg(pg) => row().for_update().first(pg),

@@ -99,14 +99,24 @@ pub async fn authenticate(
     rules: LockoutRules,
 ) -> Result<Client, OAuthError> {
     let client_key = lockout::client_key(&presented.client_id);
-    let counted: Vec<String> = std::iter::once(client_key.clone())
-        .chain(address.map(lockout::client_address_key))
-        .collect();
-    let (id, checked) = (presented.client_id.clone(), counted.clone());
-    let (blocked, client) = db
+    let address_key = address.map(lockout::client_address_key);
+    let id = presented.client_id.clone();
+    let (own_key, address_counted) = (client_key.clone(), address_key.clone());
+    let (blocked, client, counted) = db
         .read(move |conn| {
-            let blocked = lockout::blocked_for(conn, &checked, now())?;
-            Ok((blocked, repo::find(conn, &id)?))
+            let client = repo::find(conn, &id)?;
+            // A public client has no secret to guess: counting against its id would let anyone
+            // lock every shopper out of `/token`, so only the address counts for it.
+            let public = client
+                .as_ref()
+                .is_some_and(|c| c.auth_method() == AuthMethod::None);
+            let counted: Vec<String> = (!public)
+                .then_some(own_key)
+                .into_iter()
+                .chain(address_counted)
+                .collect();
+            let blocked = lockout::blocked_for(conn, &counted, now())?;
+            Ok((blocked, client, counted))
         })
         .await?;
     if let Some(retry_after) = blocked {
@@ -125,20 +135,9 @@ pub async fn authenticate(
             Ok(client)
         }
         None => {
-            db.write(move |conn| lockout::record_failure(conn, &counted, rules, now()))
+            db.write(move |conn| lockout::count_attempt(conn, &counted, rules, now()))
                 .await?;
             Err(OAuthError::invalid_client())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn basic_credentials_are_form_decoded() {
-        assert_eq!(form_decode("a%3Ab+c"), "a:b c");
-        assert_eq!(form_decode("plain"), "plain");
     }
 }

@@ -12,8 +12,8 @@ async fn unsupported_or_malformed_query_parameters_get_400_naming_the_parameter(
     let customer = app.customer().await;
     let fields: &[&str] = &["fields[customers]"];
     let cases: &[(&str, &[&str])] = &[
-        // Addresses are not a relationship of customers yet.
-        ("include=addresses", &["include"]),
+        ("include=address", &["include"]),
+        ("include=addresses.customer", &["include"]),
         ("include=wishlists", &["include"]),
         ("sort=firstName", &["sort"]),
         ("sort=-createdAt", &["sort"]),
