@@ -129,6 +129,7 @@ start_server() {
         GLUE_BCRYPT_COST="$BCRYPT_COST" \
         GLUE_JWT_KEY_FILE="$TMP/key.pem" \
         GLUE_DOUBLE_OPT_IN=false \
+        GLUE_LOGIN_MAX_FAILURES=1000000 \
         GLUE_MAIL_DIR="$TMP/mail" \
         GLUE_LOG_FORMAT=text \
         RUST_LOG=warn \
