@@ -47,16 +47,52 @@ impl ServerSettings {
     }
 }
 
-/// An origin as browsers send it: `scheme://host[:port]`, nothing after.
+/// An origin as browsers send it: `scheme://host[:port]`, nothing after, the host in lower case
+/// and no default port (browsers send `https://shop.example`, never `https://Shop.Example:443`),
+/// so that a listed origin always matches the `Origin` header it means.
 fn origin(value: &str) -> Result<String, String> {
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"))
-        .ok_or_else(|| format!("`{value}` is not an http(s) origin"))?;
-    if rest.is_empty() || rest.contains(['/', '?', '#', ' ', '*']) {
+    let lower = value.to_ascii_lowercase();
+    let (scheme, rest, default_port) = if let Some(rest) = lower.strip_prefix("https://") {
+        ("https", rest, ":443")
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        ("http", rest, ":80")
+    } else {
+        return Err(format!("`{value}` is not an http(s) origin"));
+    };
+    if rest.is_empty() || rest.contains(['/', '?', '#', ' ', '*', '@']) {
         return Err(format!(
             "`{value}` is not an origin (scheme://host[:port], no path)"
         ));
     }
-    Ok(value.to_owned())
+    let host = rest.strip_suffix(default_port).unwrap_or(rest);
+    Ok(format!("{scheme}://{host}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin;
+
+    #[test]
+    fn origins_are_written_the_way_browsers_send_them() {
+        assert_eq!(
+            origin("https://Shop.Example.com:443").as_deref(),
+            Ok("https://shop.example.com")
+        );
+        assert_eq!(
+            origin("http://localhost:80").as_deref(),
+            Ok("http://localhost")
+        );
+        assert_eq!(
+            origin("http://localhost:3000").as_deref(),
+            Ok("http://localhost:3000")
+        );
+        for bad in [
+            "shop.example",
+            "https://shop.example/path",
+            "https://*.example",
+            "ftp://x",
+        ] {
+            assert!(origin(bad).is_err(), "{bad}");
+        }
+    }
 }

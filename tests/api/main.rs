@@ -6,6 +6,7 @@ mod helpers;
 mod smtp_sink;
 
 mod auth;
+mod cors;
 mod customers;
 mod data_at_rest;
 mod emails;
