@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod customers;
 pub mod db;
 pub mod error;
+pub mod groups;
 pub mod jsonapi;
 pub mod lockout;
 pub mod mail;

@@ -21,7 +21,7 @@ use crate::mail::{MailContext, TransportError};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::{addresses, auth, clients, customers, oauth, openapi, ops, passwords};
+use crate::{addresses, auth, clients, customers, groups, oauth, openapi, ops, passwords};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -64,8 +64,11 @@ impl Application {
         let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
         let keys = TokenKeys::load_or_create(&settings.tokens)?;
         let storefront = settings.oauth.storefront_client_id.clone();
-        db.run_now(|conn| clients::service::ensure_storefront(conn, &storefront))
-            .map_err(|e| StartupError::Db(DbError::Setup(e.to_string())))?;
+        db.run_now(|conn| {
+            clients::service::ensure_storefront(conn, &storefront)?;
+            groups::service::ensure_default(conn).map(|_| ())
+        })
+        .map_err(|e| StartupError::Db(DbError::Setup(e.to_string())))?;
         let workers = settings.server.workers;
         let jsonapi = JsonApiConfig {
             body_timeout: Duration::from_secs(settings.limits.body_timeout),

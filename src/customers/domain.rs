@@ -48,6 +48,11 @@ pub fn normalize_email(email: &str) -> String {
     email.to_lowercase()
 }
 
+/// A name as the partner API's case-insensitive prefix search (`filter[q]`) compares it.
+pub fn normalize_name(name: &str) -> String {
+    name.to_lowercase()
+}
+
 /// Spryker's Zed email checks after request validation: format (`416`) and length (`417`).
 fn zed_email_errors(email: &str) -> Vec<Code> {
     let mut codes = Vec::new();

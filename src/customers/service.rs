@@ -2,12 +2,13 @@
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use super::domain::{CustomerChanges, CustomerReference, Registration};
+use super::domain::{normalize_name, CustomerChanges, CustomerReference, Registration};
 use super::model::{Customer, CustomerChangeset, NewCustomer};
 use super::repo;
 use crate::credentials::keys;
 use crate::db::{now, DbConnection};
 use crate::error::{ApiError, Code};
+use crate::groups;
 use crate::mail::{self, Email, MailContext};
 use crate::settings::AccountSettings;
 
@@ -52,6 +53,10 @@ pub fn register(
         created_at: now,
         updated_at: now,
         registration_key_hash: key_hash.as_deref(),
+        group_id: groups::service::default_id(conn)?,
+        accepted_marketing: false,
+        first_name_normalized: Some(normalize_name(&registration.first_name)),
+        last_name_normalized: Some(normalize_name(&registration.last_name)),
     };
     let customer = repo::insert(conn, &new).map_err(email_conflict)?;
     if let Some(key) = key {
@@ -119,6 +124,14 @@ pub fn update(
         email: changes.email.map(|e| e.as_str().to_owned()),
         email_normalized: normalized,
         salutation: changes.salutation.map(Some),
+        first_name_normalized: changes
+            .first_name
+            .as_deref()
+            .map(|n| Some(normalize_name(n))),
+        last_name_normalized: changes
+            .last_name
+            .as_deref()
+            .map(|n| Some(normalize_name(n))),
         first_name: changes.first_name.map(Some),
         last_name: changes.last_name.map(Some),
         gender: changes.gender.map(Some),
@@ -154,6 +167,8 @@ pub fn anonymize(
         password_hash: Some(None),
         anonymized_at: Some(Some(now)),
         updated_at: Some(now),
+        first_name_normalized: Some(None),
+        last_name_normalized: Some(None),
         // Keys in flight die with the account.
         registration_key_hash: Some(None),
         restore_key_hash: Some(None),

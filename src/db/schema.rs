@@ -22,6 +22,24 @@ diesel::table! {
         restore_key_expires_at -> Nullable<Timestamp>,
         default_billing_address_id -> Nullable<Integer>,
         default_shipping_address_id -> Nullable<Integer>,
+        group_id -> Nullable<Integer>,
+        blocked_at -> Nullable<Timestamp>,
+        accepted_marketing -> Bool,
+        last_login_at -> Nullable<Timestamp>,
+        first_name_normalized -> Nullable<Text>,
+        last_name_normalized -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    customer_groups (id) {
+        id -> Integer,
+        key -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        is_default -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -136,6 +154,7 @@ diesel::table! {
 
 diesel::joinable!(sessions -> customers (customer_id));
 diesel::joinable!(addresses -> customers (customer_id));
+diesel::joinable!(customers -> customer_groups (group_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(
     customers,
@@ -147,5 +166,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     clients,
     revoked_access_tokens,
     login_failures,
-    addresses
+    addresses,
+    customer_groups
 );

@@ -1,0 +1,12 @@
+DROP INDEX customers_group_id;
+DROP INDEX customers_last_name_normalized;
+DROP INDEX customers_first_name_normalized;
+DROP INDEX customers_updated_at;
+DROP INDEX customers_created_at;
+ALTER TABLE customers DROP COLUMN last_name_normalized;
+ALTER TABLE customers DROP COLUMN first_name_normalized;
+ALTER TABLE customers DROP COLUMN last_login_at;
+ALTER TABLE customers DROP COLUMN accepted_marketing;
+ALTER TABLE customers DROP COLUMN blocked_at;
+ALTER TABLE customers DROP COLUMN group_id;
+DROP TABLE customer_groups;

@@ -1,0 +1,6 @@
+//! Customer groups (partner API): every customer belongs to at most one, and new customers to
+//! the default group.
+
+pub mod model;
+pub mod repo;
+pub mod service;
