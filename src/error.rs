@@ -184,6 +184,12 @@ pub enum ApiError {
     /// Too many failed logins for the account or from the address (reference §2.11, `4401`).
     #[error("too many failed attempts; retry in {retry_after} s")]
     TooManyAttempts { retry_after: i64 },
+    /// The partner API without a bearer token (RFC 6750 §3.1: 401 without an error code).
+    #[error("missing access token")]
+    PartnerTokenMissing,
+    /// A resource changed since the client read it (`If-Match`, RFC 9110 §13.1.1).
+    #[error("precondition failed")]
+    PreconditionFailed,
     /// A valid token that does not carry the scope the resource needs (RFC 6750 §3.1).
     #[error("insufficient scope: {scope} needed")]
     InsufficientScope { scope: &'static str },
@@ -283,6 +289,14 @@ impl ApiError {
                     (retry_after + 59) / 60
                 ),
             )],
+            Self::PartnerTokenMissing => vec![plain(
+                StatusCode::UNAUTHORIZED,
+                "Missing access token: the partner API needs a client_credentials token.",
+            )],
+            Self::PreconditionFailed => vec![plain(
+                StatusCode::PRECONDITION_FAILED,
+                "The resource has changed since it was read (If-Match does not match its ETag).",
+            )],
             Self::InsufficientScope { scope } => vec![plain(
                 StatusCode::FORBIDDEN,
                 &format!("The access token does not grant this resource: it needs the scope `{scope}`."),
@@ -332,7 +346,9 @@ impl ResponseError for ApiError {
             Self::Domain(Code::InvalidAccessToken) => {
                 Some(format!(r#"{REALM}, error="invalid_token""#))
             }
-            Self::Domain(Code::FailedToAuthenticate) => Some(REALM.to_owned()),
+            Self::Domain(Code::FailedToAuthenticate) | Self::PartnerTokenMissing => {
+                Some(REALM.to_owned())
+            }
             Self::InsufficientScope { scope } => Some(format!(
                 r#"{REALM}, error="insufficient_scope", scope="{scope}""#
             )),

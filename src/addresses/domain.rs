@@ -55,7 +55,11 @@ pub fn country_name(iso2: &str) -> Option<&'static str> {
         .map(|c| c.name())
 }
 
+/// Like Symfony's `Country`, an empty value is NotBlank's business, not a second error.
 fn country_check(value: &str) -> Option<Cow<'static, str>> {
+    if value.is_empty() {
+        return None;
+    }
     Country::parse(value)
         .is_none()
         .then_some(Cow::Borrowed(NOT_A_COUNTRY))

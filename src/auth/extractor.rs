@@ -32,10 +32,10 @@ impl AuthenticatedCustomer {
     }
 }
 
-const INVALID: ApiError = ApiError::Domain(Code::InvalidAccessToken);
+pub(super) const INVALID: ApiError = ApiError::Domain(Code::InvalidAccessToken);
 
 /// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive).
-fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+pub(super) fn bearer_token(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };

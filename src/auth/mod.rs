@@ -3,6 +3,7 @@
 
 mod extractor;
 pub mod handlers;
+pub mod partner;
 pub mod repo;
 pub mod resource;
 pub mod revocation;
@@ -10,6 +11,9 @@ pub mod service;
 pub mod tokens;
 
 pub use extractor::AuthenticatedCustomer;
+pub use partner::{
+    AuthenticatedPartner, ReadCustomers, RequiredScope, WriteCustomers, WriteGroups,
+};
 
 use actix_web::web;
 

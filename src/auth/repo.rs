@@ -58,6 +58,8 @@ pub fn find_live_session(
         .filter(sessions::expires_at.gt(now))
         .filter(customers::customer_reference.eq(reference))
         .filter(customers::anonymized_at.is_null())
+        // A block ends every session at once, even a token minted a moment before it.
+        .filter(customers::blocked_at.is_null())
         .select(Customer::as_select())
         .first(conn)
         .optional()

@@ -151,11 +151,12 @@ pub async fn log_in(
 }
 
 /// A customer whose password matched may still not log in: anonymized, or not confirmed under
-/// double opt-in. The answer is the same `003` as for a wrong password (CONTRACT §3 item 16),
+/// double opt-in, or blocked by a partner. The answer is the same `003` as for a wrong password
+/// (CONTRACT §3 item 16),
 /// and it counts as a failure like one.
 fn may_log_in(customer: &Customer, double_opt_in: bool) -> bool {
     let confirmed = !double_opt_in || customer.registered_at.is_some();
-    customer.anonymized_at.is_none() && confirmed
+    customer.anonymized_at.is_none() && customer.blocked_at.is_none() && confirmed
 }
 
 /// Starts a session for a customer whose password was verified: a refresh token in a new
@@ -176,6 +177,7 @@ fn start_session(
         return Err(ApiError::Domain(Code::FailedToAuthenticate));
     }
     let now = now();
+    customers_repo::record_login(conn, customer.id, now)?;
     let session_id = keys::random_hex(16);
     let session_end = now + Duration::seconds(lifetimes.session_lifetime);
     repo::insert_session(

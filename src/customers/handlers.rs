@@ -93,10 +93,11 @@ pub async fn list_customers(
     let public_url = &state.settings.server.public_url;
     let (resource, included) = with_included(&state, customer, &query).await?;
     let self_link = query.link(format!("{public_url}/{TYPE}"));
-    Ok(Document::collection(vec![resource], self_link)
-        .with_included(included)
-        .with_query(&query)
-        .into_response(StatusCode::OK))
+    Ok(
+        including(Document::collection(vec![resource], self_link), included)
+            .with_query(&query)
+            .into_response(StatusCode::OK),
+    )
 }
 
 /// The customer resource, and with `include=addresses` its `addresses` relationship and the
@@ -105,19 +106,27 @@ async fn with_included(
     state: &AppState,
     customer: Customer,
     query: &QueryParams,
-) -> Result<(Resource, Vec<Resource>), ApiError> {
+) -> Result<(Resource, Option<Vec<Resource>>), ApiError> {
     let public_url = &state.settings.server.public_url;
     let resource = customer_resource(&customer, public_url, query);
     if !address_resource::wanted(query) {
-        return Ok((resource, Vec::new()));
+        return Ok((resource, None));
     }
     let addresses = state
         .db
         .read(move |conn| addresses::service::list(conn, &customer))
         .await?;
-    Ok(address_resource::with_addresses(
-        resource, &addresses, public_url,
-    ))
+    let (resource, included) = address_resource::with_addresses(resource, &addresses, public_url);
+    Ok((resource, Some(included)))
+}
+
+/// A document with `included` only when the request asked for it (JSON:API 1.1: then always,
+/// `[]` when nothing matched).
+fn including(document: Document, included: Option<Vec<Resource>>) -> Document {
+    match included {
+        Some(resources) => document.with_included(resources),
+        None => document,
+    }
 }
 
 /// One's own customer resource; any other reference is "not found" (reference §2.3).
@@ -137,8 +146,7 @@ pub async fn get_customer(
 ) -> Result<HttpResponse, ApiError> {
     let customer = service::get_own(&owner.customer, &path)?.clone();
     let (resource, included) = with_included(&state, customer, &query).await?;
-    Ok(Document::single(resource)
-        .with_included(included)
+    Ok(including(Document::single(resource), included)
         .with_query(&query)
         .into_response(StatusCode::OK))
 }

@@ -99,6 +99,7 @@ pub fn swap_password_hash(
     let target = customers::table
         .find(id)
         .filter(customers::anonymized_at.is_null())
+        .filter(customers::blocked_at.is_null())
         .filter(customers::password_hash.eq(expected));
     let updated = diesel::update(target)
         .set(customers::password_hash.eq(new_hash.unwrap_or(expected)))
@@ -106,11 +107,12 @@ pub fn swap_password_hash(
     Ok(updated == 1)
 }
 
-/// Locks a live customer's row (see [`swap_password_hash`]); false if anonymized.
+/// Locks a live customer's row (see [`swap_password_hash`]); false if anonymized or blocked.
 pub fn lock_live(conn: &mut DbConnection, id: i32) -> QueryResult<bool> {
     let target = customers::table
         .find(id)
-        .filter(customers::anonymized_at.is_null());
+        .filter(customers::anonymized_at.is_null())
+        .filter(customers::blocked_at.is_null());
     let updated = diesel::update(target)
         .set(customers::updated_at.eq(customers::updated_at))
         .execute(conn)?;
@@ -191,4 +193,12 @@ pub fn restore_password(
         ))
         .execute(conn)?;
     Ok(updated == 1)
+}
+
+/// A successful login, for the partner API's `lastLoginAt`.
+pub fn record_login(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(customers::table.find(id))
+        .set(customers::last_login_at.eq(now))
+        .execute(conn)?;
+    Ok(())
 }

@@ -61,9 +61,10 @@ impl PrimaryData {
 pub struct Document {
     jsonapi: JsonApiObject,
     data: PrimaryData,
-    // One rule for "nothing included", whether or not `include` was asked for: no member.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    included: Vec<Resource>,
+    // JSON:API 1.1: a request that asked for `include` gets the member, `[]` when nothing
+    // matched; without `with_included` (no include asked for) there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    included: Option<Vec<Resource>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     links: Option<TopLevelLinks>,
     #[serde(skip_serializing_if = "Map::is_empty")]
@@ -94,7 +95,7 @@ impl Document {
         Self {
             jsonapi: JSONAPI,
             data,
-            included: Vec::new(),
+            included: None,
             links,
             meta: Map::new(),
             fieldsets: None,
@@ -106,7 +107,7 @@ impl Document {
         for resource in self.data.resources_mut() {
             resource.apply_fields(query);
         }
-        for resource in &mut self.included {
+        for resource in self.included.iter_mut().flatten() {
             resource.apply_fields(query);
         }
         self.fieldsets = Some(query.clone());
@@ -119,11 +120,14 @@ impl Document {
     /// Each included resource must be reached through some relationship linkage ("full
     /// linkage"): the caller includes only what its relationships point at.
     pub fn with_included(mut self, resources: Vec<Resource>) -> Self {
+        if self.included.is_none() {
+            self.included = Some(Vec::new());
+        }
         let mut present: HashSet<(&'static str, String)> = self
             .data
             .resources()
             .iter()
-            .chain(&self.included)
+            .chain(self.included.iter().flatten())
             .map(|r| (r.kind, r.id.clone()))
             .collect();
         for mut resource in resources {
@@ -133,7 +137,7 @@ impl Document {
             if let Some(query) = &self.fieldsets {
                 resource.apply_fields(query);
             }
-            self.included.push(resource);
+            self.included.get_or_insert_with(Vec::new).push(resource);
         }
         self
     }
@@ -303,12 +307,14 @@ mod tests {
     }
 
     #[test]
-    fn nothing_included_means_no_included_member() {
-        let value = assert_valid(&Document::single(address("a-1")).with_included(Vec::new()));
+    fn an_include_that_matched_nothing_is_an_empty_included_and_none_asked_is_no_member() {
+        let value = assert_valid(&Document::single(address("a-1")));
         assert!(value.get("included").is_none(), "{value}");
+        let value = assert_valid(&Document::single(address("a-1")).with_included(Vec::new()));
+        assert_eq!(value["included"], serde_json::json!([]), "{value}");
         let value =
             assert_valid(&Document::single(address("a-1")).with_included(vec![address("a-1")]));
-        assert!(value.get("included").is_none(), "{value}");
+        assert_eq!(value["included"], serde_json::json!([]), "{value}");
     }
 
     #[test]
