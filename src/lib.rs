@@ -3,6 +3,7 @@
 
 pub mod addresses;
 pub mod auth;
+pub mod backend;
 pub mod background;
 pub mod clients;
 pub mod cors;

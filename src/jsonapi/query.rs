@@ -137,9 +137,7 @@ impl QueryParams {
             } else if name == "page[limit]" {
                 limit = Some(parse_page_number(name, value, 1)?);
             } else if name == "page[after]" && cursor_paging {
-                if value.is_empty() {
-                    return Err(ApiError::query(name, PAGE_INVALID));
-                }
+                // Empty: keyset paging from the beginning.
                 after = Some(value.clone());
             } else if bracketed(name, "page").is_some() {
                 return Err(ApiError::query(name, PAGE_INVALID));

@@ -3,6 +3,7 @@ DROP INDEX customers_last_name_normalized;
 DROP INDEX customers_first_name_normalized;
 DROP INDEX customers_updated_at;
 DROP INDEX customers_created_at;
+ALTER TABLE customers ALTER COLUMN email_normalized TYPE TEXT COLLATE "default";
 ALTER TABLE customers DROP COLUMN last_name_normalized;
 ALTER TABLE customers DROP COLUMN first_name_normalized;
 ALTER TABLE customers DROP COLUMN last_login_at;

@@ -17,8 +17,11 @@ ALTER TABLE customers ADD COLUMN group_id INTEGER REFERENCES customer_groups (id
 ALTER TABLE customers ADD COLUMN blocked_at TIMESTAMP;
 ALTER TABLE customers ADD COLUMN accepted_marketing BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE customers ADD COLUMN last_login_at TIMESTAMP;
-ALTER TABLE customers ADD COLUMN first_name_normalized TEXT;
-ALTER TABLE customers ADD COLUMN last_name_normalized TEXT;
+-- Byte order ("C") for the searched columns: a prefix is then an index range (`>= q AND < q ||
+-- U+10FFFF`) whatever the database's collation, as it is in SQLite's BINARY collation.
+ALTER TABLE customers ADD COLUMN first_name_normalized TEXT COLLATE "C";
+ALTER TABLE customers ADD COLUMN last_name_normalized TEXT COLLATE "C";
+ALTER TABLE customers ALTER COLUMN email_normalized TYPE TEXT COLLATE "C";
 UPDATE customers SET first_name_normalized = lower(first_name), last_name_normalized = lower(last_name);
 
 -- Paging, sorting and the sync filter read in index order; ties break by id.

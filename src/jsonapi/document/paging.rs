@@ -113,7 +113,12 @@ impl CursorPaging<'_> {
                 self.kept_query,
                 &[("page[after]", cursor), ("page[limit]", &limit)],
             ),
-            None => page_link(self.base_url, self.kept_query, &[("page[limit]", &limit)]),
+            // `page[after]=` (empty) asks for the first page of keyset paging.
+            None => page_link(
+                self.base_url,
+                self.kept_query,
+                &[("page[after]", ""), ("page[limit]", &limit)],
+            ),
         };
         TopLevelLinks {
             self_: link(self.after),
@@ -300,7 +305,10 @@ mod tests {
             links.self_,
             format!("{base}&page%5Bafter%5D=c2&page%5Blimit%5D=2")
         );
-        assert_eq!(links.first, Some(format!("{base}&page%5Blimit%5D=2")));
+        assert_eq!(
+            links.first,
+            Some(format!("{base}&page%5Bafter%5D=&page%5Blimit%5D=2"))
+        );
         assert_eq!(
             links.next,
             Some(format!("{base}&page%5Bafter%5D=c4&page%5Blimit%5D=2"))
@@ -311,7 +319,7 @@ mod tests {
     #[test]
     fn cursor_paging_without_a_next_cursor_has_no_next() {
         let first_and_only = cursor_page(None, None);
-        let first = format!("{BASE}?{KEPT}&page%5Blimit%5D=2");
+        let first = format!("{BASE}?{KEPT}&page%5Bafter%5D=&page%5Blimit%5D=2");
         assert_eq!(first_and_only.self_, first);
         assert_eq!(first_and_only.first, Some(first));
         assert_eq!(first_and_only.next, None);

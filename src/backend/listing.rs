@@ -1,0 +1,250 @@
+//! `GET /backend/customers` parameters turned into a typed listing: filters, sort, and offset or
+//! keyset paging (`page[after]`). Every bad value is a 400 naming its parameter.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::customers::domain::{normalize_email, normalize_name};
+use crate::customers::model::Status;
+use crate::error::ApiError;
+use crate::jsonapi::{PageSpec, QueryParams, QuerySpec, QuerySpecOf};
+
+/// The sort keys partners may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortKey {
+    CreatedAt,
+    UpdatedAt,
+    LastName,
+    Email,
+}
+
+impl SortKey {
+    fn parse(name: &str) -> Option<Self> {
+        match name {
+            "createdAt" => Some(Self::CreatedAt),
+            "updatedAt" => Some(Self::UpdatedAt),
+            "lastName" => Some(Self::LastName),
+            "email" => Some(Self::Email),
+            _ => None,
+        }
+    }
+}
+
+/// Where a keyset page starts: after the row with these values of the sort key and this id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// The sort key the cursor was made for (`None`: by id).
+    pub key: Option<SortKey>,
+    pub descending: bool,
+    /// The sort key's value in the last row (text; timestamps as the database stores them).
+    pub value: Option<String>,
+    pub id: i32,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paging {
+    Offset { offset: i64, limit: i64 },
+    /// Keyset paging: `after` is `None` on the first page.
+    Keyset { after: Option<Cursor>, limit: i64 },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Normalized: compared with `email_normalized`.
+    pub email: Option<String>,
+    /// Normalized prefix of first name, last name or email.
+    pub q: Option<String>,
+    pub status: Option<Status>,
+    /// A group's key (its id on the wire).
+    pub group: Option<String>,
+    pub created_gte: Option<NaiveDateTime>,
+    pub created_lt: Option<NaiveDateTime>,
+    pub updated_gte: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub filters: Filters,
+    /// Sort keys in order; the id breaks ties, in the direction of the last key.
+    pub sort: Vec<(SortKey, bool)>,
+    pub paging: Paging,
+}
+
+/// The attribute and relationship names of a partner's customer, for `fields[customers]`.
+pub const FIELDSET: &[&str] = &[
+    "firstName",
+    "lastName",
+    "email",
+    "gender",
+    "dateOfBirth",
+    "salutation",
+    "status",
+    "acceptedMarketing",
+    "createdAt",
+    "updatedAt",
+    "confirmedAt",
+    "lastLoginAt",
+    "group",
+    "addresses",
+];
+
+pub const GROUP_FIELDS: &[&str] = &["name", "description", "isDefault"];
+
+const FILTERS: &[&str] = &[
+    "email",
+    "q",
+    "status",
+    "group",
+    "createdAt][gte",
+    "createdAt][lt",
+    "updatedAt][gte",
+];
+
+/// The collection's query parameters (issue: partner API).
+pub struct ListQuery;
+
+impl QuerySpecOf for ListQuery {
+    const SPEC: QuerySpec = QuerySpec {
+        include: &["group", "addresses"],
+        fields: &[
+            ("customers", FIELDSET),
+            ("addresses", crate::addresses::resource::FIELDS),
+            ("customer-groups", GROUP_FIELDS),
+        ],
+        sort: &["createdAt", "updatedAt", "lastName", "email"],
+        filter: FILTERS,
+        page: Some(PageSpec {
+            default_limit: 20,
+            max_limit: 500,
+            cursor: true,
+        }),
+    };
+}
+
+/// One customer's parameters: include and fieldsets.
+pub struct OneQuery;
+
+impl QuerySpecOf for OneQuery {
+    const SPEC: QuerySpec = QuerySpec {
+        include: &["group", "addresses"],
+        fields: ListQuery::SPEC.fields,
+        ..QuerySpec::NONE
+    };
+}
+
+impl Listing {
+    pub fn parse(query: &QueryParams) -> Result<Self, ApiError> {
+        let sort: Vec<(SortKey, bool)> = query
+            .sort()
+            .iter()
+            .filter_map(|s| SortKey::parse(&s.name).map(|key| (key, s.descending)))
+            .collect();
+        let page = query.page().unwrap_or(crate::jsonapi::Page {
+            offset: 0,
+            limit: 20,
+        });
+        let limit = i64::try_from(page.limit).unwrap_or(500);
+        let paging = match query.cursor() {
+            // `page[after]=` (empty) starts keyset paging at the beginning.
+            Some("") => Paging::Keyset { after: None, limit },
+            Some(text) => {
+                let cursor = Cursor::decode(text)
+                    .filter(|c| cursor_fits(c, &sort))
+                    .ok_or_else(|| bad("page[after]", "The cursor is not valid for this sort."))?;
+                Paging::Keyset {
+                    after: Some(cursor),
+                    limit,
+                }
+            }
+            None => Paging::Offset {
+                offset: i64::try_from(page.offset)
+                    .map_err(|_| bad("page[offset]", "Pagination parameters are invalid."))?,
+                limit,
+            },
+        };
+        let keyset = matches!(paging, Paging::Keyset { .. });
+        if keyset && (sort.len() > 1 || sort.first().is_some_and(|(k, _)| *k == SortKey::LastName)) {
+            return Err(bad(
+                "page[after]",
+                "Keyset paging sorts by one key at most: createdAt, updatedAt or email.",
+            ));
+        }
+        Ok(Self {
+            filters: parse_filters(query)?,
+            sort,
+            paging,
+        })
+    }
+
+    /// The one sort key of keyset paging, with its direction (`None`: by id ascending).
+    pub fn keyset_key(&self) -> (Option<SortKey>, bool) {
+        self.sort
+            .first()
+            .map_or((None, false), |(key, desc)| (Some(*key), *desc))
+    }
+}
+
+/// A cursor belongs to one sort: reusing it under another would skip or repeat rows. Keyset
+/// paging by the nullable last name is refused (a missing name has no place in the order).
+fn cursor_fits(cursor: &Cursor, sort: &[(SortKey, bool)]) -> bool {
+    let (key, descending) = sort
+        .first()
+        .map_or((None, false), |(k, d)| (Some(*k), *d));
+    cursor.key == key && cursor.descending == descending && key != Some(SortKey::LastName)
+}
+
+fn bad(parameter: &str, detail: &str) -> ApiError {
+    ApiError::query(parameter, detail)
+}
+
+fn parse_filters(query: &QueryParams) -> Result<Filters, ApiError> {
+    let status = match query.filter("status") {
+        None => None,
+        Some(text) => Some(Status::parse(text).ok_or_else(|| {
+            bad(
+                "filter[status]",
+                "filter[status] is one of active, blocked, unconfirmed, anonymized.",
+            )
+        })?),
+    };
+    let text = |name: &str| query.filter(name).filter(|v| !v.is_empty());
+    Ok(Filters {
+        email: text("email").map(normalize_email),
+        q: text("q").map(normalize_name),
+        status,
+        group: text("group").map(str::to_owned),
+        created_gte: timestamp(query, "createdAt][gte")?,
+        created_lt: timestamp(query, "createdAt][lt")?,
+        updated_gte: timestamp(query, "updatedAt][gte")?,
+    })
+}
+
+/// RFC 3339 (`2026-11-29T08:00:00Z`) or the service's own `2026-11-29 08:00:00.123456` (UTC).
+fn timestamp(query: &QueryParams, name: &str) -> Result<Option<NaiveDateTime>, ApiError> {
+    let Some(text) = query.filter(name) else {
+        return Ok(None);
+    };
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.naive_utc())
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"))
+        .map(Some)
+        .map_err(|_| {
+            bad(
+                &format!("filter[{name}]"),
+                "Expected a timestamp: 2026-11-29T08:00:00Z or 2026-11-29 08:00:00.",
+            )
+        })
+}
