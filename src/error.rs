@@ -184,6 +184,12 @@ pub enum ApiError {
     /// Too many failed logins for the account or from the address (reference §2.11, `4401`).
     #[error("too many failed attempts; retry in {retry_after} s")]
     TooManyAttempts { retry_after: i64 },
+    /// A relationship in a request document that is not a resource identifier of the right type.
+    #[error("bad relationship at {pointer}")]
+    BadRelationship { pointer: String },
+    /// The request conflicts with the resource's state (409), e.g. a group that has members.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     /// The partner API without a bearer token (RFC 6750 §3.1: 401 without an error code).
     #[error("missing access token")]
     PartnerTokenMissing,
@@ -289,6 +295,12 @@ impl ApiError {
                     (retry_after + 59) / 60
                 ),
             )],
+            Self::BadRelationship { pointer } => vec![plain(
+                StatusCode::BAD_REQUEST,
+                "The relationship must be null or a resource identifier of the right type.",
+            )
+            .with_source(ErrorSource::Pointer(pointer.clone()))],
+            Self::Conflict(detail) => vec![plain(StatusCode::CONFLICT, detail)],
             Self::PartnerTokenMissing => vec![plain(
                 StatusCode::UNAUTHORIZED,
                 "Missing access token: the partner API needs a client_credentials token.",

@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::ApiError;
 use crate::jsonapi::{get, method_not_allowed, MEDIA_TYPE};
-use crate::{addresses, auth, customers, oauth, ops, passwords};
+use crate::{addresses, auth, backend, customers, groups, oauth, ops, passwords};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,6 +37,16 @@ use crate::{addresses, auth, customers, oauth, ops, passwords};
         passwords::handlers::change_password,
         passwords::handlers::request_password_reset,
         passwords::handlers::restore_password,
+        backend::handlers::list_customers,
+        backend::handlers::create_customer,
+        backend::handlers::get_customer,
+        backend::handlers::update_customer,
+        backend::handlers::delete_customer,
+        groups::handlers::list_groups,
+        groups::handlers::create_group,
+        groups::handlers::get_group,
+        groups::handlers::update_group,
+        groups::handlers::delete_group,
         oauth::handlers::token,
         oauth::handlers::revoke,
         oauth::handlers::introspect,
@@ -54,6 +64,7 @@ use crate::{addresses, auth, customers, oauth, ops, passwords};
         (name = "addresses", description = "A customer's address book"),
         (name = "passwords", description = "Change a password, ask for a reset email, restore with its key"),
         (name = "auth", description = "Log in, refresh and revoke tokens"),
+        (name = "partner", description = "The partner API: customers and groups for confidential clients with scopes"),
         (name = "oauth", description = "OAuth 2.0: token endpoint, revocation, introspection, metadata, keys"),
         (name = "operations", description = "Liveness and readiness"),
     )

@@ -21,7 +21,7 @@ use crate::mail::{MailContext, TransportError};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::telemetry::RequestSpan;
-use crate::{addresses, auth, clients, customers, groups, oauth, openapi, ops, passwords};
+use crate::{addresses, auth, backend, clients, customers, groups, oauth, openapi, ops, passwords};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -106,6 +106,7 @@ impl Application {
                 .wrap(TracingLogger::<RequestSpan>::new())
                 .configure(customers::configure)
                 .configure(addresses::configure)
+                .configure(backend::configure)
                 .configure(auth::configure)
                 .configure(passwords::configure)
                 .configure(oauth::configure)

@@ -69,6 +69,15 @@ pub fn count(conn: &mut DbConnection, customer_id: i32) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// The addresses of these customers, oldest first.
+pub fn list_for(conn: &mut DbConnection, customer_ids: &[i32]) -> QueryResult<Vec<Address>> {
+    addresses::table
+        .filter(addresses::customer_id.eq_any(customer_ids))
+        .order(addresses::id)
+        .select(Address::as_select())
+        .load(conn)
+}
+
 /// The customer's addresses, oldest first.
 pub fn list(conn: &mut DbConnection, customer_id: i32) -> QueryResult<Vec<Address>> {
     addresses::table

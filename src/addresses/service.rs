@@ -40,6 +40,30 @@ fn not_found() -> ApiError {
     ApiError::Domain(Code::AddressNotFound)
 }
 
+/// The addresses of several customers (a partner's page), oldest first, by customer id.
+pub fn list_for(
+    conn: &mut DbConnection,
+    customers: &[&Customer],
+) -> Result<std::collections::HashMap<i32, Vec<AddressView>>, ApiError> {
+    let ids: Vec<i32> = customers.iter().map(|c| c.id).collect();
+    let mut by_customer: std::collections::HashMap<i32, Vec<AddressView>> =
+        std::collections::HashMap::new();
+    for address in repo::list_for(conn, &ids)? {
+        let Some(customer) = customers.iter().find(|c| c.id == address.customer_id) else {
+            continue;
+        };
+        let defaults = Defaults {
+            billing: customer.default_billing_address_id,
+            shipping: customer.default_shipping_address_id,
+        };
+        by_customer
+            .entry(customer.id)
+            .or_default()
+            .push(AddressView::new(address, defaults));
+    }
+    Ok(by_customer)
+}
+
 /// The customer's addresses, oldest first, with their flags.
 pub fn list(conn: &mut DbConnection, owner: &Customer) -> Result<Vec<AddressView>, ApiError> {
     let defaults = repo::defaults(conn, owner.id)?;

@@ -56,9 +56,15 @@ impl Cursor {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Paging {
-    Offset { offset: i64, limit: i64 },
+    Offset {
+        offset: i64,
+        limit: i64,
+    },
     /// Keyset paging: `after` is `None` on the first page.
-    Keyset { after: Option<Cursor>, limit: i64 },
+    Keyset {
+        after: Option<Cursor>,
+        limit: i64,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -176,7 +182,8 @@ impl Listing {
             },
         };
         let keyset = matches!(paging, Paging::Keyset { .. });
-        if keyset && (sort.len() > 1 || sort.first().is_some_and(|(k, _)| *k == SortKey::LastName)) {
+        if keyset && (sort.len() > 1 || sort.first().is_some_and(|(k, _)| *k == SortKey::LastName))
+        {
             return Err(bad(
                 "page[after]",
                 "Keyset paging sorts by one key at most: createdAt, updatedAt or email.",
@@ -200,9 +207,7 @@ impl Listing {
 /// A cursor belongs to one sort: reusing it under another would skip or repeat rows. Keyset
 /// paging by the nullable last name is refused (a missing name has no place in the order).
 fn cursor_fits(cursor: &Cursor, sort: &[(SortKey, bool)]) -> bool {
-    let (key, descending) = sort
-        .first()
-        .map_or((None, false), |(k, d)| (Some(*k), *d));
+    let (key, descending) = sort.first().map_or((None, false), |(k, d)| (Some(*k), *d));
     cursor.key == key && cursor.descending == descending && key != Some(SortKey::LastName)
 }
 
@@ -247,4 +252,20 @@ fn timestamp(query: &QueryParams, name: &str) -> Result<Option<NaiveDateTime>, A
                 "Expected a timestamp: 2026-11-29T08:00:00Z or 2026-11-29 08:00:00.",
             )
         })
+}
+
+/// The cursors of a keyset page, encoded for its links.
+pub struct CursorInfo {
+    /// `""` on the first page (`page[after]=`).
+    pub after: Option<String>,
+    pub next: Option<String>,
+}
+
+impl CursorInfo {
+    pub fn new(after: Option<&Cursor>, next: Option<&Cursor>) -> Self {
+        Self {
+            after: after.map(Cursor::encode),
+            next: next.map(Cursor::encode),
+        }
+    }
 }

@@ -77,7 +77,10 @@ macro_rules! filtered {
 
 /// The group's id for `filter[group]`: `Some(None)` when the key names no group (an empty
 /// result, not an error: the group may have been deleted since the partner's last sync).
-pub fn group_filter(conn: &mut DbConnection, filters: &Filters) -> QueryResult<Option<Option<i32>>> {
+pub fn group_filter(
+    conn: &mut DbConnection,
+    filters: &Filters,
+) -> QueryResult<Option<Option<i32>>> {
     let Some(key) = &filters.group else {
         return Ok(None);
     };
@@ -96,7 +99,9 @@ pub fn count(conn: &mut DbConnection, listing: &Listing) -> QueryResult<i64> {
         Some(Some(id)) => Some(id),
         None => None,
     };
-    filtered!(&listing.filters, group_id).count().get_result(conn)
+    filtered!(&listing.filters, group_id)
+        .count()
+        .get_result(conn)
 }
 
 /// One page, and for keyset paging the cursor of its last row when more may follow.
@@ -113,8 +118,12 @@ pub fn page(conn: &mut DbConnection, listing: &Listing) -> QueryResult<(Vec<Row>
             (SortKey::CreatedAt, true) => query.then_order_by(customers::created_at.desc()),
             (SortKey::UpdatedAt, false) => query.then_order_by(customers::updated_at.asc()),
             (SortKey::UpdatedAt, true) => query.then_order_by(customers::updated_at.desc()),
-            (SortKey::LastName, false) => query.then_order_by(customers::last_name_normalized.asc()),
-            (SortKey::LastName, true) => query.then_order_by(customers::last_name_normalized.desc()),
+            (SortKey::LastName, false) => {
+                query.then_order_by(customers::last_name_normalized.asc())
+            }
+            (SortKey::LastName, true) => {
+                query.then_order_by(customers::last_name_normalized.desc())
+            }
             (SortKey::Email, false) => query.then_order_by(customers::email_normalized.asc()),
             (SortKey::Email, true) => query.then_order_by(customers::email_normalized.desc()),
         };
@@ -180,25 +189,49 @@ fn after_cursor<'a>(query: Boxed<'a>, cursor: &Cursor) -> QueryResult<Boxed<'a>>
         Some(SortKey::CreatedAt) => {
             let v = time(&cursor.value)?;
             if desc {
-                query.filter(customers::created_at.lt(v).or(customers::created_at.eq(v).and(customers::id.lt(id))))
+                query.filter(
+                    customers::created_at
+                        .lt(v)
+                        .or(customers::created_at.eq(v).and(customers::id.lt(id))),
+                )
             } else {
-                query.filter(customers::created_at.gt(v).or(customers::created_at.eq(v).and(customers::id.gt(id))))
+                query.filter(
+                    customers::created_at
+                        .gt(v)
+                        .or(customers::created_at.eq(v).and(customers::id.gt(id))),
+                )
             }
         }
         Some(SortKey::UpdatedAt) => {
             let v = time(&cursor.value)?;
             if desc {
-                query.filter(customers::updated_at.lt(v).or(customers::updated_at.eq(v).and(customers::id.lt(id))))
+                query.filter(
+                    customers::updated_at
+                        .lt(v)
+                        .or(customers::updated_at.eq(v).and(customers::id.lt(id))),
+                )
             } else {
-                query.filter(customers::updated_at.gt(v).or(customers::updated_at.eq(v).and(customers::id.gt(id))))
+                query.filter(
+                    customers::updated_at
+                        .gt(v)
+                        .or(customers::updated_at.eq(v).and(customers::id.gt(id))),
+                )
             }
         }
         Some(SortKey::Email) | Some(SortKey::LastName) => {
             let v = cursor.value.clone().unwrap_or_default();
             if desc {
-                query.filter(customers::email_normalized.lt(v.clone()).or(customers::email_normalized.eq(v).and(customers::id.lt(id))))
+                query.filter(
+                    customers::email_normalized
+                        .lt(v.clone())
+                        .or(customers::email_normalized.eq(v).and(customers::id.lt(id))),
+                )
             } else {
-                query.filter(customers::email_normalized.gt(v.clone()).or(customers::email_normalized.eq(v).and(customers::id.gt(id))))
+                query.filter(
+                    customers::email_normalized
+                        .gt(v.clone())
+                        .or(customers::email_normalized.eq(v).and(customers::id.gt(id))),
+                )
             }
         }
     })

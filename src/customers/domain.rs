@@ -12,7 +12,7 @@ use crate::validation::{parse_date, Rule, Validator};
 
 const NAME_MAX: usize = 100;
 /// Names go into emails: plain text, not blank even when only invisible characters.
-const NAME_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(NAME_MAX), Rule::PlainText];
+pub const NAME_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(NAME_MAX), Rule::PlainText];
 const EMAIL_MAX: usize = 100;
 
 /// `{store}--{n}` (CONTRACT §3 item 11). Opaque to clients.
@@ -31,7 +31,7 @@ impl CustomerReference {
 
 /// An email address that passed Symfony's and Spryker's checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Email(String);
+pub struct Email(pub(crate) String);
 
 impl Email {
     pub fn as_str(&self) -> &str {
@@ -54,7 +54,7 @@ pub fn normalize_name(name: &str) -> String {
 }
 
 /// Spryker's Zed email checks after request validation: format (`416`) and length (`417`).
-fn zed_email_errors(email: &str) -> Vec<Code> {
+pub fn zed_email_errors(email: &str) -> Vec<Code> {
     let mut codes = Vec::new();
     let local = email.split_once('@').map_or("", |(l, _)| l);
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") || local.len() > 64 {

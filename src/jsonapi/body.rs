@@ -43,10 +43,35 @@ pub trait ResourceKind {
 pub struct JsonApiBody<K> {
     pub id: Option<String>,
     pub attributes: Map<String, Value>,
+    /// Each relationship's `data` (a resource identifier, null, or an array of them).
+    pub relationships: Map<String, Value>,
     kind: PhantomData<K>,
 }
 
 impl<K> JsonApiBody<K> {
+    /// A to-one relationship `name` of type `kind`: `None` when not sent, `Some(None)` for
+    /// `data: null`, `Some(Some(id))` for an identifier. A wrong shape or type is a 400
+    /// pointing at it.
+    pub fn to_one(&self, name: &str, kind: &str) -> Result<Option<Option<String>>, ApiError> {
+        let Some(data) = self.relationships.get(name) else {
+            return Ok(None);
+        };
+        let bad = || ApiError::BadRelationship {
+            pointer: format!("/data/relationships/{name}/data"),
+        };
+        match data {
+            Value::Null => Ok(Some(None)),
+            Value::Object(identifier) => {
+                let right_type = identifier.get("type").and_then(Value::as_str) == Some(kind);
+                match identifier.get("id").and_then(Value::as_str) {
+                    Some(id) if right_type => Ok(Some(Some(id.to_owned()))),
+                    _ => Err(bad()),
+                }
+            }
+            _ => Err(bad()),
+        }
+    }
+
     /// JSON:API §crud-updating: an `id` in a PATCH body must match the URL (409 otherwise).
     /// A missing `id` is tolerated: Spryker clients do not send it (reference §2).
     pub fn ensure_id_matches(&self, url_id: &str) -> Result<(), ApiError> {
@@ -161,20 +186,27 @@ fn parse_document<K>(
         Some(Value::String(id)) => Some(id),
         Some(_) => return Err(ApiError::PostDataInvalid),
     };
-    if let Some(relationships) = data.get("relationships") {
-        let well_formed = relationships
-            .as_object()
-            .is_some_and(|r| r.values().all(|rel| rel.get("data").is_some()));
-        if !well_formed {
-            return Err(ApiError::PostDataInvalid);
-        }
-    }
+    let relationships = match data.remove("relationships") {
+        None => Map::new(),
+        Some(Value::Object(relationships)) => relationships
+            .into_iter()
+            .map(|(name, rel)| match rel {
+                Value::Object(mut rel) => rel
+                    .remove("data")
+                    .map(|data| (name, data))
+                    .ok_or(ApiError::PostDataInvalid),
+                _ => Err(ApiError::PostDataInvalid),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(ApiError::PostDataInvalid),
+    };
     let Some(Value::Object(attributes)) = data.remove("attributes") else {
         return Err(ApiError::PostDataInvalid);
     };
     Ok(JsonApiBody {
         id,
         attributes,
+        relationships,
         kind: PhantomData,
     })
 }

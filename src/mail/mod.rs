@@ -24,6 +24,8 @@ pub struct MailContext {
     pub storefront_url: String,
     /// How long a restore key lives, in seconds (the reset email says so).
     pub restore_key_ttl: i64,
+    /// How long an invitation's set-password key lives, in seconds.
+    pub invitation_ttl: i64,
 }
 
 impl MailContext {
@@ -36,10 +38,12 @@ impl MailContext {
                     password_reset: mail.subject_password_reset.clone(),
                     password_changed: mail.subject_password_changed.clone(),
                     registration_attempt: mail.subject_registration_attempt.clone(),
+                    invitation: mail.subject_invitation.clone(),
                 },
             },
             storefront_url: mail.storefront_url.clone(),
             restore_key_ttl: limits.restore_key_ttl,
+            invitation_ttl: limits.invitation_ttl,
         }
     }
 
@@ -54,8 +58,16 @@ impl MailContext {
     /// Whole hours a restore key lives, rounded down, so that the email never promises more
     /// time than the key has (0 reads "less than an hour").
     pub fn restore_key_hours(&self) -> u64 {
-        u64::try_from(self.restore_key_ttl).map_or(0, |s| s / 3600)
+        hours(self.restore_key_ttl)
     }
+
+    pub fn invitation_hours(&self) -> u64 {
+        hours(self.invitation_ttl)
+    }
+}
+
+fn hours(seconds: i64) -> u64 {
+    u64::try_from(seconds).map_or(0, |s| s / 3600)
 }
 
 /// Renders `email` and queues it for `recipient` in the caller's transaction.

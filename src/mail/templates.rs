@@ -31,6 +31,7 @@ pub struct Subjects {
     pub password_reset: String,
     pub password_changed: String,
     pub registration_attempt: String,
+    pub invitation: String,
 }
 
 impl Default for Subjects {
@@ -40,6 +41,7 @@ impl Default for Subjects {
             password_reset: "Reset your password".to_owned(),
             password_changed: "Your password was changed".to_owned(),
             registration_attempt: "Someone tried to register with your email address".to_owned(),
+            invitation: "Your new account: choose your password".to_owned(),
         }
     }
 }
@@ -67,6 +69,12 @@ pub enum Email<'a> {
         name: Option<&'a str>,
         link: &'a str,
     },
+    /// A partner created the account without a password: the link sets one (a restore key).
+    Invitation {
+        name: Option<&'a str>,
+        link: &'a str,
+        valid_hours: u64,
+    },
 }
 
 impl Email<'_> {
@@ -78,6 +86,7 @@ impl Email<'_> {
             Email::PasswordReset { .. } => "password_reset",
             Email::PasswordChanged { .. } => "password_changed",
             Email::RegistrationAttempt { .. } => "registration_attempt",
+            Email::Invitation { .. } => "invitation",
         }
     }
 
@@ -110,6 +119,20 @@ impl Email<'_> {
             Email::RegistrationAttempt { name, link } => {
                 RegistrationAttemptText { shop, name, link }.render_parts(subject)?
             }
+            Email::Invitation {
+                name,
+                link,
+                valid_hours,
+            } => {
+                let validity = &validity(valid_hours);
+                InvitationText {
+                    shop,
+                    name,
+                    link,
+                    validity,
+                }
+                .render_parts(subject)?
+            }
         };
         Ok(RenderedEmail {
             subject: subject.to_owned(),
@@ -124,6 +147,7 @@ impl Email<'_> {
             Email::PasswordReset { .. } => &subjects.password_reset,
             Email::PasswordChanged { .. } => &subjects.password_changed,
             Email::RegistrationAttempt { .. } => &subjects.registration_attempt,
+            Email::Invitation { .. } => &subjects.invitation,
         }
     }
 }
@@ -194,6 +218,10 @@ email_templates!(
 email_templates!(
     PasswordResetText = "mail/password_reset.txt",
     PasswordResetHtml = "mail/password_reset.html" { link: &'a str, validity: &'a str }
+);
+email_templates!(
+    InvitationText = "mail/invitation.txt",
+    InvitationHtml = "mail/invitation.html" { link: &'a str, validity: &'a str }
 );
 email_templates!(
     PasswordChangedText = "mail/password_changed.txt",

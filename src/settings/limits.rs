@@ -16,6 +16,8 @@ pub struct LimitSettings {
     pub login_max_failures: i32,
     pub login_failure_window: i64,
     pub login_block_duration: i64,
+    /// Seconds the set-password link of a partner's invitation stays valid.
+    pub invitation_ttl: i64,
     /// The most addresses one customer may have.
     pub max_addresses: i64,
 }
@@ -33,6 +35,7 @@ impl LimitSettings {
             login_max_failures: src.number("GLUE_LOGIN_MAX_FAILURES", 10, 1..=1_000_000)?,
             login_failure_window: src.number("GLUE_LOGIN_FAILURE_WINDOW", 600, 1..=86_400)?,
             login_block_duration: src.number("GLUE_LOGIN_BLOCK_DURATION", 300, 1..=86_400)?,
+            invitation_ttl: src.number("GLUE_INVITATION_TTL", 604_800, 1..=90 * 86_400)?,
             max_addresses: src.number("GLUE_MAX_ADDRESSES", 100, 1..=10_000)?,
         })
     }

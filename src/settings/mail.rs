@@ -19,6 +19,7 @@ pub struct MailSettings {
     pub subject_password_reset: String,
     pub subject_password_changed: String,
     pub subject_registration_attempt: String,
+    pub subject_invitation: String,
     /// Seconds after which an undeliverable email is given up and marked failed.
     pub max_age: i64,
     /// Milliseconds before the first retry; each further retry waits twice as long (with jitter).
@@ -62,6 +63,10 @@ impl MailSettings {
             subject_registration_attempt: src.text(
                 "GLUE_MAIL_SUBJECT_REGISTRATION_ATTEMPT",
                 "Someone tried to register with your email address",
+            ),
+            subject_invitation: src.text(
+                "GLUE_MAIL_SUBJECT_INVITATION",
+                "Your new account: choose your password",
             ),
             max_age: src.number("GLUE_MAIL_MAX_AGE", 172_800, 1..=30 * 86_400)?,
             retry_delay_ms: src.number("GLUE_MAIL_RETRY_DELAY_MS", 5_000, 1..=3_600_000)?,

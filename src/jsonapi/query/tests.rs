@@ -167,7 +167,12 @@ fn cursor_paging_only_where_offered_and_never_with_an_offset() {
             limit: 5
         })
     );
-    assert_eq!(QueryParams::parse("page[after]=", &LISTING).expect("valid").cursor(), Some(""));
+    assert_eq!(
+        QueryParams::parse("page[after]=", &LISTING)
+            .expect("valid")
+            .cursor(),
+        Some("")
+    );
     assert_eq!(
         listing_error("page[after]=x&page[offset]=3").0,
         "page[after]"

@@ -1,0 +1,189 @@
+//! Partner input parsed once: a new customer (the storefront's rules, without terms, with an
+//! optional password, an optional imported bcrypt hash, or neither: an invitation) and changes
+//! (the storefront's editable attributes plus marketing consent and the block).
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use crate::credentials::policy::{confirm_rules, policy_violations, validate_new};
+use crate::customers::choices::{GENDERS, SALUTATIONS};
+use crate::customers::domain::{
+    parse_changes, zed_email_errors, CustomerChanges, Email, NAME_RULES,
+};
+use crate::error::ApiError;
+use crate::settings::PasswordPolicy;
+use crate::validation::{parse_date, Rule, Validator};
+
+/// How a partner-created customer will log in.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// A password the partner set (hashed by the service at the configured cost).
+    Password(String),
+    /// A bcrypt hash from another system; upgraded to the configured cost at the first login.
+    Hash(String),
+    /// Neither: the customer is invited by email to choose one.
+    Invite,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPartnerCustomer {
+    pub email: Email,
+    pub gender: String,
+    pub salutation: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub date_of_birth: Option<NaiveDate>,
+    pub accepted_marketing: bool,
+    pub credential: Credential,
+}
+
+const NOT_A_BCRYPT_HASH: &str =
+    "This value is not a bcrypt hash ($2a$, $2b$ or $2y$, cost 04-31, 53 characters after it).";
+const PASSWORD_AND_HASH: &str = "Send a password or a passwordHash, not both.";
+
+/// `$2a$`/`$2b$`/`$2y$`, a two-digit cost 04-31, `$`, 22 characters of salt and 31 of hash in
+/// bcrypt's base64 alphabet.
+pub fn is_bcrypt_hash(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let prefix_ok = bytes.len() == 60
+        && text.starts_with("$2")
+        && matches!(bytes[2], b'a' | b'b' | b'y')
+        && bytes[3] == b'$'
+        && bytes[6] == b'$';
+    let cost_ok = text
+        .get(4..6)
+        .and_then(|c| c.parse::<u32>().ok())
+        .is_some_and(|c| (4..=31).contains(&c) && bytes[4].is_ascii_digit());
+    let body_ok = bytes[7.min(bytes.len())..]
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b'/');
+    prefix_ok && cost_ok && body_ok
+}
+
+fn hash_check(text: &str) -> Option<std::borrow::Cow<'static, str>> {
+    (!text.is_empty() && !is_bcrypt_hash(text)).then_some(NOT_A_BCRYPT_HASH.into())
+}
+
+pub fn parse_new(
+    attrs: &Map<String, Value>,
+    policy: &PasswordPolicy,
+) -> Result<NewPartnerCustomer, ApiError> {
+    let mut v = Validator::new(attrs);
+    let email = v.required("email", &[Rule::NotBlank, Rule::Email]);
+    let gender = v.required("gender", &[Rule::NotBlank, Rule::Choice(GENDERS)]);
+    let salutation = v.required("salutation", &[Rule::NotBlank, Rule::Choice(SALUTATIONS)]);
+    let first_name = v.required("firstName", NAME_RULES);
+    let last_name = v.required("lastName", NAME_RULES);
+    let password = validate_new(&mut v, "password", policy, false);
+    let confirm = v.optional("confirmPassword", &confirm_rules(policy));
+    let hash = v.optional("passwordHash", &[Rule::NotBlank, Rule::Check(hash_check)]);
+    let date_of_birth = v.optional("dateOfBirth", &[Rule::Date]);
+    let marketing = v.boolean("acceptedMarketing", false);
+    let (password, hash) = (password.flatten(), hash.flatten());
+    if password.is_some() && hash.is_some() {
+        v.violation("passwordHash", PASSWORD_AND_HASH);
+    }
+    v.finish()?;
+    let (Some(Some(email)), Some(Some(gender)), Some(Some(salutation))) =
+        (email, gender, salutation)
+    else {
+        return Err(ApiError::internal(
+            "validated partner customer lacks a field",
+        ));
+    };
+    let (Some(Some(first_name)), Some(Some(last_name))) = (first_name, last_name) else {
+        return Err(ApiError::internal(
+            "validated partner customer lacks a name",
+        ));
+    };
+    let mut codes = zed_email_errors(&email);
+    let credential = match (password, hash) {
+        (Some(password), _) => {
+            if confirm.flatten().as_deref() != Some(password.as_str()) {
+                return Err(ApiError::Domain(crate::error::Code::PasswordsDoNotMatch));
+            }
+            codes.extend(policy_violations(&password, policy));
+            Credential::Password(password)
+        }
+        (None, Some(hash)) => Credential::Hash(hash),
+        (None, None) => Credential::Invite,
+    };
+    if !codes.is_empty() {
+        return Err(ApiError::Domains(codes));
+    }
+    Ok(NewPartnerCustomer {
+        email: Email(email),
+        gender,
+        salutation,
+        first_name,
+        last_name,
+        date_of_birth: date_of_birth.flatten().as_deref().and_then(parse_date),
+        accepted_marketing: marketing.flatten().unwrap_or(false),
+        credential,
+    })
+}
+
+/// The block as a partner sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    Blocked,
+    Active,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PartnerChanges {
+    pub customer: CustomerChanges,
+    pub accepted_marketing: Option<bool>,
+    pub block: Option<Block>,
+}
+
+const STATUS_CHOICES: &[&str] = &["active", "blocked"];
+
+/// The storefront's editable attributes (its rules), then `acceptedMarketing` and `status`
+/// (`active` or `blocked`; unconfirmed and anonymized are states, not settings).
+pub fn parse_partner_changes(
+    attrs: &Map<String, Value>,
+    policy: &PasswordPolicy,
+) -> Result<PartnerChanges, ApiError> {
+    let customer = parse_changes(attrs, policy)?;
+    let mut v = Validator::new(attrs);
+    let marketing = v.boolean("acceptedMarketing", false);
+    let status = v.optional("status", &[Rule::NotBlank, Rule::Choice(STATUS_CHOICES)]);
+    v.finish()?;
+    Ok(PartnerChanges {
+        customer,
+        accepted_marketing: marketing.flatten(),
+        block: status.flatten().map(|s| {
+            if s == "blocked" {
+                Block::Blocked
+            } else {
+                Block::Active
+            }
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_bcrypt_hash;
+
+    #[test]
+    fn bcrypt_hashes_are_recognised_by_shape() {
+        let evershop = "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
+        assert!(is_bcrypt_hash(evershop));
+        assert!(is_bcrypt_hash(&evershop.replacen("$2a$", "$2y$", 1)));
+        assert!(is_bcrypt_hash(&evershop.replacen("$2a$10", "$2b$04", 1)));
+        for bad in [
+            "",
+            "password",
+            &evershop.replacen("$2a$10", "$2a$03", 1),
+            &evershop.replacen("$2a$10", "$2a$32", 1),
+            &evershop.replacen("$2a$", "$2x$", 1),
+            &evershop[..59],
+            &format!("{evershop}x"),
+            &evershop.replacen('N', "!", 1),
+        ] {
+            assert!(!is_bcrypt_hash(bad), "{bad}");
+        }
+    }
+}

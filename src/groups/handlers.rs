@@ -1,0 +1,156 @@
+//! HTTP handlers of `/backend/customer-groups`: reads need `customers:read`, changes
+//! `customer-groups:write`.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+
+use super::resource::{group_resource, CustomerGroups, GroupAttributes, TYPE};
+use super::service;
+use crate::auth::{AuthenticatedPartner, ReadCustomers, WriteGroups};
+use crate::error::ApiError;
+use crate::jsonapi::openapi::{
+    CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
+};
+use crate::jsonapi::{
+    no_content, Document, JsonApiBody, JsonApiQuery, NoQuery, QuerySpec, QuerySpecOf,
+};
+use crate::state::AppState;
+
+/// `fields[customer-groups]`.
+pub struct GroupQuery;
+
+impl QuerySpecOf for GroupQuery {
+    const SPEC: QuerySpec = QuerySpec {
+        fields: &[(TYPE, crate::backend::listing::GROUP_FIELDS)],
+        ..QuerySpec::NONE
+    };
+}
+
+/// Every customer group (there are few).
+#[utoipa::path(get, path = "/backend/customer-groups", tag = "partner", security(("bearer" = ["customers:read"])),
+    responses(
+        (status = 200, description = "The groups", body = CollectionDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "A token without `customers:read`", body = ErrorDocumentDoc),
+    ))]
+pub async fn list_groups(
+    query: JsonApiQuery<GroupQuery>,
+    _partner: AuthenticatedPartner<ReadCustomers>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let groups = state.db.read(service::list).await?;
+    let public_url = &state.settings.server.public_url;
+    let resources = groups
+        .iter()
+        .map(|g| group_resource(g, public_url))
+        .collect();
+    let self_link = query.link(format!("{public_url}/backend/{TYPE}"));
+    Ok(Document::collection(resources, self_link)
+        .with_query(&query)
+        .into_response(StatusCode::OK))
+}
+
+#[utoipa::path(get, path = "/backend/customer-groups/{groupId}", tag = "partner", security(("bearer" = ["customers:read"])),
+    params(("groupId" = String, Path)),
+    responses(
+        (status = 200, description = "The group", body = SingleDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "A token without `customers:read`", body = ErrorDocumentDoc),
+        (status = 404, description = "No such group", body = ErrorDocumentDoc),
+    ))]
+pub async fn get_group(
+    query: JsonApiQuery<GroupQuery>,
+    path: web::Path<String>,
+    _partner: AuthenticatedPartner<ReadCustomers>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let key = path.into_inner();
+    let group = state.db.read(move |conn| service::find(conn, &key)).await?;
+    let resource = group_resource(&group, &state.settings.server.public_url);
+    Ok(Document::single(resource)
+        .with_query(&query)
+        .into_response(StatusCode::OK))
+}
+
+#[utoipa::path(post, path = "/backend/customer-groups", tag = "partner", security(("bearer" = ["customer-groups:write"])),
+    request_body(content = RequestDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
+    responses(
+        (status = 201, description = "Created", body = SingleDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "A token without `customer-groups:write`", body = ErrorDocumentDoc),
+        (status = 422, description = "Validation (901), a name in use", body = ErrorDocumentDoc),
+    ))]
+pub async fn create_group(
+    query: JsonApiQuery<GroupQuery>,
+    body: JsonApiBody<CustomerGroups>,
+    _partner: AuthenticatedPartner<WriteGroups>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let input = service::parse(&body.attributes, true)?;
+    let group = state
+        .db
+        .write(move |conn| service::create(conn, &input))
+        .await?;
+    let resource = group_resource(&group, &state.settings.server.public_url);
+    let location = header::HeaderValue::from_str(&resource.links.self_).ok();
+    let mut response = Document::single(resource)
+        .with_query(&query)
+        .into_response(StatusCode::CREATED);
+    if let Some(value) = location {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+#[utoipa::path(patch, path = "/backend/customer-groups/{groupId}", tag = "partner", security(("bearer" = ["customer-groups:write"])),
+    params(("groupId" = String, Path)),
+    request_body(content = RequestDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
+    responses(
+        (status = 200, description = "Updated", body = SingleDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "A token without `customer-groups:write`", body = ErrorDocumentDoc),
+        (status = 404, description = "No such group", body = ErrorDocumentDoc),
+        (status = 422, description = "Validation (901), a name in use", body = ErrorDocumentDoc),
+    ))]
+pub async fn update_group(
+    query: JsonApiQuery<GroupQuery>,
+    path: web::Path<String>,
+    body: JsonApiBody<CustomerGroups>,
+    _partner: AuthenticatedPartner<WriteGroups>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let key = path.into_inner();
+    body.ensure_id_matches(&key)?;
+    let input = service::parse(&body.attributes, false)?;
+    let group = state
+        .db
+        .write(move |conn| service::update(conn, &key, &input))
+        .await?;
+    let resource = group_resource(&group, &state.settings.server.public_url);
+    Ok(Document::single(resource)
+        .with_query(&query)
+        .into_response(StatusCode::OK))
+}
+
+#[utoipa::path(delete, path = "/backend/customer-groups/{groupId}", tag = "partner", security(("bearer" = ["customer-groups:write"])),
+    params(("groupId" = String, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "A token without `customer-groups:write`", body = ErrorDocumentDoc),
+        (status = 404, description = "No such group", body = ErrorDocumentDoc),
+        (status = 409, description = "The default group, or a group that still has customers", body = ErrorDocumentDoc),
+    ))]
+pub async fn delete_group(
+    _query: JsonApiQuery<NoQuery>,
+    path: web::Path<String>,
+    _partner: AuthenticatedPartner<WriteGroups>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let key = path.into_inner();
+    state
+        .db
+        .write(move |conn| service::delete(conn, &key))
+        .await?;
+    Ok(no_content())
+}
