@@ -69,46 +69,104 @@ pub fn count_attempt(
     rules: LockoutRules,
     now: NaiveDateTime,
 ) -> Result<(), ApiError> {
-    for key in keys {
-        repo::ensure(conn, key, now)?;
-        let (window_start, failures, blocked_until) = repo::lock(conn, key)?;
-        let expired = now - window_start > Duration::seconds(rules.window)
-            || blocked_until.is_some_and(|until| until <= now);
-        let (window_start, failures) = if expired {
-            (now, 1)
-        } else {
-            (window_start, failures.saturating_add(1))
-        };
-        let blocked_until =
-            (failures >= rules.max_failures).then(|| now + Duration::seconds(rules.block));
-        repo::update(conn, key, window_start, failures, blocked_until)?;
+    for (key, counter) in lock_all(conn, keys, now)? {
+        count(conn, &key, counter, rules, now)?;
     }
     Ok(())
 }
 
-/// A succeeded attempt was no failure: its count goes back, and a block it caused with it.
-pub fn forgive(conn: &mut DbConnection, key: &str, rules: LockoutRules) -> Result<(), ApiError> {
-    let (window_start, failures, _) = repo::lock(conn, key)?;
-    // Below the limit again, so no block: one set by earlier failures alone cannot be there
-    // (an attempt is refused while its keys are blocked), so any block is this attempt's own.
-    let failures = failures.saturating_sub(1).max(0);
-    debug_assert!(failures < rules.max_failures);
-    Ok(repo::update(conn, key, window_start, failures, None)?)
-}
-
 /// Checks `keys`, and if none is blocked counts the attempt: the seconds to wait, or `None` to go
-/// ahead. One write transaction for both, so no attempt slips between the check and the count.
+/// ahead. The rows are locked first (in one order, so two attempts cannot deadlock) and the
+/// decision is taken from the locked values: attempts sent at once queue on the rows, and the
+/// one after the attempt that reached the limit sees its block.
 pub fn begin_attempt(
     conn: &mut DbConnection,
     keys: &[String],
     rules: LockoutRules,
     now: NaiveDateTime,
 ) -> Result<Option<i64>, ApiError> {
-    if let Some(retry_after) = blocked_for(conn, keys, now)? {
-        return Ok(Some(retry_after));
+    let counters = lock_all(conn, keys, now)?;
+    let blocked = counters
+        .iter()
+        .filter_map(|(_, counter)| counter.blocked_until.filter(|until| *until > now))
+        .max();
+    if let Some(until) = blocked {
+        return Ok(Some((until - now).num_seconds().max(1)));
     }
-    count_attempt(conn, keys, rules, now)?;
+    for (key, counter) in counters {
+        count(conn, &key, counter, rules, now)?;
+    }
     Ok(None)
+}
+
+/// A succeeded attempt was no failure: its count goes back. The key stays blocked only if the
+/// failures left reach the limit on their own; a block this attempt's count completed goes.
+/// A counter dropped meanwhile by housekeeping had nothing left to take back.
+pub fn forgive(conn: &mut DbConnection, key: &str, rules: LockoutRules) -> Result<(), ApiError> {
+    let Some(counter) = repo::lock(conn, key)? else {
+        return Ok(());
+    };
+    let failures = counter.failures.saturating_sub(1).max(0);
+    let blocked_until = counter
+        .blocked_until
+        .filter(|_| failures >= rules.max_failures);
+    Ok(repo::update(
+        conn,
+        key,
+        counter.window_start,
+        failures,
+        blocked_until,
+    )?)
+}
+
+/// The counters of `keys`, each created if missing and locked for the rest of the transaction,
+/// in key order.
+fn lock_all(
+    conn: &mut DbConnection,
+    keys: &[String],
+    now: NaiveDateTime,
+) -> Result<Vec<(String, repo::Counter)>, ApiError> {
+    let mut keys = keys.to_vec();
+    keys.sort();
+    keys.dedup();
+    let mut counters = Vec::with_capacity(keys.len());
+    for key in keys {
+        // Housekeeping on another instance may drop a stale row between the insert and the
+        // lock; the second insert makes a fresh one, which no housekeeping takes.
+        let counter = loop {
+            repo::ensure(conn, &key, now)?;
+            if let Some(counter) = repo::lock(conn, &key)? {
+                break counter;
+            }
+        };
+        counters.push((key, counter));
+    }
+    Ok(counters)
+}
+
+fn count(
+    conn: &mut DbConnection,
+    key: &str,
+    counter: repo::Counter,
+    rules: LockoutRules,
+    now: NaiveDateTime,
+) -> Result<(), ApiError> {
+    let expired = now - counter.window_start > Duration::seconds(rules.window)
+        || counter.blocked_until.is_some_and(|until| until <= now);
+    let (window_start, failures) = if expired {
+        (now, 1)
+    } else {
+        (counter.window_start, counter.failures.saturating_add(1))
+    };
+    let blocked_until =
+        (failures >= rules.max_failures).then(|| now + Duration::seconds(rules.block));
+    Ok(repo::update(
+        conn,
+        key,
+        window_start,
+        failures,
+        blocked_until,
+    )?)
 }
 
 /// A success clears the key's counter.

@@ -41,12 +41,17 @@ pub fn ensure(conn: &mut DbConnection, key: &str, now: NaiveDateTime) -> QueryRe
     Ok(())
 }
 
-/// The counter of `key` (window start, count, block end), locked for the rest of the
-/// transaction on PostgreSQL (SQLite's write transaction holds the database lock already).
-pub fn lock(
-    conn: &mut DbConnection,
-    key: &str,
-) -> QueryResult<(NaiveDateTime, i32, Option<NaiveDateTime>)> {
+/// One key's counter.
+#[derive(Debug, Clone, Copy, Queryable)]
+pub struct Counter {
+    pub window_start: NaiveDateTime,
+    pub failures: i32,
+    pub blocked_until: Option<NaiveDateTime>,
+}
+
+/// The counter of `key`, if there is one, locked for the rest of the transaction on
+/// PostgreSQL (SQLite's write transaction holds the database lock already).
+pub fn lock(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Counter>> {
     let row = || {
         failures::table.find(key).select((
             failures::window_start,
@@ -55,8 +60,8 @@ pub fn lock(
         ))
     };
     match conn {
-        DbConnection::Pg(pg) => row().for_update().first(pg),
-        DbConnection::Sqlite(sqlite) => row().first(sqlite),
+        DbConnection::Pg(pg) => row().for_update().first(pg).optional(),
+        DbConnection::Sqlite(sqlite) => row().first(sqlite).optional(),
     }
 }
 

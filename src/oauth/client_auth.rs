@@ -16,7 +16,8 @@ use crate::clients::{
     repo,
     service::{self, Presented},
 };
-use crate::db::{now, Db};
+use crate::db::{now, Db, DbConnection};
+use crate::error::ApiError;
 use crate::lockout::{self, LockoutRules};
 
 /// The client as the request presents it, before any check against the database.
@@ -91,53 +92,102 @@ fn form_decode(text: &str) -> String {
 
 /// The authenticated client, or `invalid_client` for any failure alike. Failures are counted
 /// per client id and per address like failed logins (RFC 6749 §2.3.1 asks for brute-force
-/// protection): too many, and the next attempts get 429 until the block ends.
+/// protection): too many, and the next attempts get 429 until the block ends. A presented
+/// secret is counted before it is checked, in the transaction that checks it, so secrets sent
+/// at once get no more tries than the limit between them.
 pub async fn authenticate(
     db: &Db,
     presented: Presented,
     address: Option<IpAddr>,
     rules: LockoutRules,
 ) -> Result<Client, OAuthError> {
-    let client_key = lockout::client_key(&presented.client_id);
     let address_key = address.map(lockout::client_address_key);
+    let outcome = if presented.secret.is_some() {
+        db.write(move |conn| check_secret(conn, &presented, address_key, rules))
+            .await?
+    } else {
+        check_public(db, presented, address_key, rules).await?
+    };
+    match outcome {
+        Outcome::Blocked(retry_after) => Err(OAuthError::too_many_attempts(
+            ErrorCode::InvalidClient,
+            retry_after,
+        )),
+        Outcome::Refused => Err(OAuthError::invalid_client()),
+        Outcome::Authenticated(client) => Ok(client),
+    }
+}
+
+enum Outcome {
+    Blocked(i64),
+    Refused,
+    Authenticated(Client),
+}
+
+/// A secret: counted against the client id and the address, then compared (a hash, quick
+/// enough to hold the counters' locks); a match takes the count back.
+fn check_secret(
+    conn: &mut DbConnection,
+    presented: &Presented,
+    address_key: Option<String>,
+    rules: LockoutRules,
+) -> Result<Outcome, ApiError> {
+    let client = repo::find(conn, &presented.client_id)?;
+    // A public client has no secret to guess: counting against its id would let anyone lock
+    // every shopper out of `/token`, so only the address counts for it.
+    let public = client
+        .as_ref()
+        .is_some_and(|c| c.auth_method() == AuthMethod::None);
+    let client_key = (!public).then(|| lockout::client_key(&presented.client_id));
+    let counted: Vec<String> = client_key
+        .iter()
+        .cloned()
+        .chain(address_key.iter().cloned())
+        .collect();
+    if let Some(retry_after) = lockout::begin_attempt(conn, &counted, rules, now())? {
+        return Ok(Outcome::Blocked(retry_after));
+    }
+    let Some(client) = service::authenticate(client, presented) else {
+        return Ok(Outcome::Refused);
+    };
+    if let Some(client_key) = &client_key {
+        lockout::reset(conn, client_key)?;
+    }
+    if let Some(address_key) = &address_key {
+        lockout::forgive(conn, address_key, rules)?;
+    }
+    Ok(Outcome::Authenticated(client))
+}
+
+/// No secret: the storefront's client on every request, with nothing to guess. A read checks
+/// the client and the address's block; only a failure (an unknown or confidential id) writes.
+async fn check_public(
+    db: &Db,
+    presented: Presented,
+    address_key: Option<String>,
+    rules: LockoutRules,
+) -> Result<Outcome, ApiError> {
     let id = presented.client_id.clone();
-    let (own_key, address_counted) = (client_key.clone(), address_key.clone());
-    let (blocked, client, counted) = db
+    let checked = address_key.clone();
+    let (blocked, client) = db
         .read(move |conn| {
             let client = repo::find(conn, &id)?;
-            // A public client has no secret to guess: counting against its id would let anyone
-            // lock every shopper out of `/token`, so only the address counts for it.
-            let public = client
-                .as_ref()
-                .is_some_and(|c| c.auth_method() == AuthMethod::None);
-            let counted: Vec<String> = (!public)
-                .then_some(own_key)
-                .into_iter()
-                .chain(address_counted)
-                .collect();
-            let blocked = lockout::blocked_for(conn, &counted, now())?;
-            Ok((blocked, client, counted))
+            let keys: Vec<String> = checked.into_iter().collect();
+            Ok((lockout::blocked_for(conn, &keys, now())?, client))
         })
         .await?;
     if let Some(retry_after) = blocked {
-        return Err(OAuthError::too_many_attempts(
-            ErrorCode::InvalidClient,
-            retry_after,
-        ));
+        return Ok(Outcome::Blocked(retry_after));
     }
-    match service::authenticate(client, &presented) {
-        Some(client) => {
-            // The storefront authenticates with no secret on every request: nothing to clear.
-            if presented.secret.is_some() {
-                db.write(move |conn| lockout::reset(conn, &client_key))
-                    .await?;
-            }
-            Ok(client)
-        }
-        None => {
-            db.write(move |conn| lockout::count_attempt(conn, &counted, rules, now()))
-                .await?;
-            Err(OAuthError::invalid_client())
-        }
+    let public = client
+        .as_ref()
+        .is_some_and(|c| c.auth_method() == AuthMethod::None);
+    if let Some(client) = service::authenticate(client, &presented) {
+        return Ok(Outcome::Authenticated(client));
     }
+    let client_key = (!public).then(|| lockout::client_key(&presented.client_id));
+    let counted: Vec<String> = client_key.into_iter().chain(address_key).collect();
+    db.write(move |conn| lockout::count_attempt(conn, &counted, rules, now()))
+        .await?;
+    Ok(Outcome::Refused)
 }

@@ -1,11 +1,12 @@
 //! The API suite: the real server, real databases (SQLite, and PostgreSQL when
 //! `TEST_DATABASE_URL` is set), real HTTP.
 
-mod addresses;
 mod binary;
 mod helpers;
 mod smtp_sink;
 
+mod abuse;
+mod addresses;
 mod auth;
 mod cors;
 mod customers;
