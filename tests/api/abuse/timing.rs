@@ -151,3 +151,26 @@ async fn a_forgotten_password_request_takes_about_as_long_for_an_unknown_email()
     };
     assert_about_as_long("customer-forgotten-password", measure).await;
 }
+
+/// The answers differ by CONTRACT §3 item 14 (201, or 422 `400` with the vague text); the time
+/// does not: the password is hashed either way, and the reset email goes through the outbox.
+#[tokio::test]
+async fn registering_a_taken_email_takes_about_as_long_as_a_new_one() {
+    let app = timing_app().await;
+    let app = &app;
+    let taken = registered(app).await;
+    let register = |email: String, expected: StatusCode| async move {
+        let attributes = crate::helpers::registration(&email, super::PASSWORD);
+        let (elapsed, response) = timed(app.register_with(attributes)).await;
+        assert_eq!(response.status, expected, "{}", response.text);
+        (elapsed, response)
+    };
+    let taken = &taken;
+    let measure = || {
+        interleave(
+            |_| register(unknown_email(), StatusCode::CREATED),
+            |_| register(taken.clone(), StatusCode::UNPROCESSABLE_ENTITY),
+        )
+    };
+    assert_about_as_long("customers", measure).await;
+}
