@@ -371,6 +371,12 @@ impl ResponseError for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, value);
         }
+        if let Self::Unavailable(_) = self {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_UNAVAILABLE),
+            );
+        }
         if let Self::TooManyAttempts { retry_after } = self {
             response
                 .headers_mut()
@@ -380,12 +386,31 @@ impl ResponseError for ApiError {
     }
 }
 
+/// Seconds a client should wait after a 503 (a database restart takes about this long).
+const RETRY_UNAVAILABLE: &str = "5";
+
 /// The realm of every bearer challenge.
 const REALM: &str = r#"Bearer realm="Access to shop API""#;
 
+/// A database that went away (a restart, a terminated connection, SQLite locked past its busy
+/// timeout) is a 503 the client may retry, not a 500: nothing of the request was committed.
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
-        Self::Internal(format!("database: {err}"))
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &err {
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => Self::Unavailable(format!("database connection lost: {err}")),
+            Error::DatabaseError(_, info)
+                if info.message().contains("database is locked")
+                    || info.message().contains("terminating connection")
+                    || info.message().contains("server closed the connection") =>
+            {
+                Self::Unavailable(format!("database busy or gone: {err}"))
+            }
+            _ => Self::Internal(format!("database: {err}")),
+        }
     }
 }
 

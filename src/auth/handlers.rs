@@ -8,7 +8,7 @@ use super::resource::{
 };
 use super::revocation;
 use super::service::{self, Lifetimes, LoginAttempt, LoginRules};
-use super::AuthenticatedCustomer;
+use super::{AuthenticatedCustomer, PublicCaller};
 use crate::error::ApiError;
 use crate::jsonapi::openapi::{ErrorDocumentDoc, RequestDocument, SingleDocument};
 use crate::jsonapi::{no_content, Document, JsonApiBody, JsonApiQuery, NoQuery, ResourceKind};
@@ -17,17 +17,18 @@ use crate::state::AppState;
 use crate::validation::{Rule, Validator};
 
 /// Log in with email and password (reference §2.11).
-#[utoipa::path(post, path = "/access-tokens", tag = "auth",
+#[utoipa::path(post, path = "/access-tokens", tag = "auth", security((), ("bearer" = [])),
     request_body(content = RequestDocument<LoginDoc>, content_type = "application/vnd.api+json"),
     responses(
         (status = 201, description = "Tokens issued", body = SingleDocument<TokenAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "Failed to authenticate user (003): the same answer for every reason", body = ErrorDocumentDoc),
+        (status = 401, description = "Failed to authenticate user (003): the same answer for every reason; or a bearer token was sent and is not valid (001)", body = ErrorDocumentDoc),
         (status = 429, description = "Too many failed logins for the account or from the address (4401); `Retry-After` says when to try again", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901)", body = ErrorDocumentDoc),
     ))]
 pub async fn create_access_token(
     _query: JsonApiQuery<NoQuery>,
     body: JsonApiBody<AccessTokens>,
+    _caller: PublicCaller,
     address: ClientIp,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -52,16 +53,17 @@ pub async fn create_access_token(
 }
 
 /// Exchange a refresh token for a new pair; the old one is spent (reference §2.12).
-#[utoipa::path(post, path = "/refresh-tokens", tag = "auth",
+#[utoipa::path(post, path = "/refresh-tokens", tag = "auth", security((), ("bearer" = [])),
     request_body(content = RequestDocument<RefreshDoc>, content_type = "application/vnd.api+json"),
     responses(
         (status = 201, description = "Tokens issued", body = SingleDocument<TokenAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "Failed to refresh token (004)", body = ErrorDocumentDoc),
+        (status = 401, description = "Failed to refresh token (004); or a bearer token was sent and is not valid (001)", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901)", body = ErrorDocumentDoc),
     ))]
 pub async fn create_refresh_token(
     _query: JsonApiQuery<NoQuery>,
     body: JsonApiBody<RefreshTokens>,
+    _caller: PublicCaller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut v = Validator::new(&body.attributes);

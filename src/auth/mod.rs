@@ -4,6 +4,7 @@
 mod extractor;
 pub mod handlers;
 pub mod partner;
+mod public;
 pub mod repo;
 pub mod resource;
 pub mod revocation;
@@ -14,6 +15,7 @@ pub use extractor::AuthenticatedCustomer;
 pub use partner::{
     AuthenticatedPartner, ReadCustomers, RequiredScope, WriteCustomers, WriteGroups,
 };
+pub use public::PublicCaller;
 
 use actix_web::web;
 

@@ -11,7 +11,7 @@ use super::resource::{
 use super::service::Registered;
 use super::{domain, service};
 use crate::addresses::{self, resource as address_resource};
-use crate::auth::{self, AuthenticatedCustomer};
+use crate::auth::{self, AuthenticatedCustomer, PublicCaller};
 use crate::credentials;
 use crate::error::{ApiError, Code};
 use crate::jsonapi::openapi::{
@@ -24,11 +24,12 @@ use crate::passwords::{self, service::ResetReason};
 use crate::state::AppState;
 
 /// Register a customer.
-#[utoipa::path(post, path = "/customers", tag = "customers",
+#[utoipa::path(post, path = "/customers", tag = "customers", security((), ("bearer" = [])),
     params(("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names")),
     request_body(content = RequestDocument<RegistrationDoc>, content_type = "application/vnd.api+json"),
     responses(
         (status = 201, description = "Registered", body = SingleDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "A bearer token was sent and is invalid, expired, revoked or tampered with (001); without one, none is needed", body = ErrorDocumentDoc),
         (status = 400, description = "Bad document, terms not accepted (413) or password policy (418-422)", body = ErrorDocumentDoc),
         (status = 403, description = "Client-generated id", body = ErrorDocumentDoc),
         (status = 409, description = "Wrong resource type", body = ErrorDocumentDoc),
@@ -37,6 +38,7 @@ use crate::state::AppState;
 pub async fn create_customer(
     query: JsonApiQuery<CustomerQuery>,
     body: JsonApiBody<Customers>,
+    _caller: PublicCaller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let settings = &state.settings;
@@ -212,15 +214,17 @@ pub async fn delete_customer(
 }
 
 /// Confirm the email address with the key from the confirmation email (reference §2.10).
-#[utoipa::path(post, path = "/customer-confirmation", tag = "customers",
+#[utoipa::path(post, path = "/customer-confirmation", tag = "customers", security((), ("bearer" = [])),
     request_body(content = RequestDocument<ConfirmationDoc>, content_type = "application/vnd.api+json"),
     responses(
         (status = 204, description = "Confirmed; the customer can log in"),
+        (status = 401, description = "A bearer token was sent and is invalid, expired, revoked or tampered with (001); without one, none is needed", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901), unknown or used key (423)", body = ErrorDocumentDoc),
     ))]
 pub async fn confirm_customer(
     _query: JsonApiQuery<NoQuery>,
     body: JsonApiBody<CustomerConfirmations>,
+    _caller: PublicCaller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let key = domain::parse_confirmation(&body.attributes)?;

@@ -88,9 +88,26 @@ impl ManageConnection for Manager {
         Ok(())
     }
 
+    /// A connection whose last query found the database gone goes back to no one: r2d2 drops
+    /// it and opens a fresh one (see [`BROKEN`]).
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+        BROKEN.with(|broken| broken.replace(false))
     }
+}
+
+thread_local! {
+    /// Set on the thread that ran a query whose error says the connection is gone, read when
+    /// that thread returns the connection to the pool. Checking every connection out with a
+    /// `SELECT 1` would find the same, at the price of a round trip per request.
+    static BROKEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the connection in hand as broken when `result` says the database went away.
+fn note_outcome<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+    if matches!(result, Err(ApiError::Unavailable(_))) {
+        BROKEN.with(|broken| broken.set(true));
+    }
+    result
 }
 
 /// The pool plus, for SQLite, a lock that lets one write transaction run at a time: SQLite
@@ -114,6 +131,7 @@ impl Db {
         let pool = Pool::builder()
             .max_size(pool_size)
             .connection_timeout(Duration::from_secs(10))
+            .test_on_check_out(false)
             .build(Manager { url: url.clone() })?;
         let db = Self {
             pool,
@@ -164,7 +182,7 @@ impl Db {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
-            f(&mut conn)
+            note_outcome(f(&mut conn))
         })
         .await?
     }
@@ -185,7 +203,7 @@ impl Db {
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
             });
             let mut conn = pool.get()?;
-            write_transaction(&mut conn, f)
+            note_outcome(write_transaction(&mut conn, f))
         })
         .await?
     }

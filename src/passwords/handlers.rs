@@ -7,7 +7,7 @@ use super::resource::{
     ChangeDoc, CustomerPassword, ForgottenDoc, ForgottenPassword, RestoreDoc, RestorePassword,
 };
 use super::service::{self, ResetReason};
-use crate::auth::AuthenticatedCustomer;
+use crate::auth::{AuthenticatedCustomer, PublicCaller};
 use crate::error::ApiError;
 use crate::jsonapi::openapi::{ErrorDocumentDoc, RequestDocument};
 use crate::jsonapi::{no_content, JsonApiBody, JsonApiQuery, NoQuery};
@@ -43,15 +43,17 @@ pub async fn change_password(
 
 /// Ask for a password reset email. Always 204, whether or not the email has an account
 /// (reference §2.8, CONTRACT §3 item 15).
-#[utoipa::path(post, path = "/customer-forgotten-password", tag = "passwords",
+#[utoipa::path(post, path = "/customer-forgotten-password", tag = "passwords", security((), ("bearer" = [])),
     request_body(content = RequestDocument<ForgottenDoc>, content_type = "application/vnd.api+json"),
     responses(
         (status = 204, description = "Accepted; an email follows if the address has an account"),
+        (status = 401, description = "A bearer token was sent and is invalid, expired, revoked or tampered with (001); without one, none is needed", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901)", body = ErrorDocumentDoc),
     ))]
 pub async fn request_password_reset(
     _query: JsonApiQuery<NoQuery>,
     body: JsonApiBody<ForgottenPassword>,
+    _caller: PublicCaller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let email = domain::parse_forgotten(&body.attributes)?;
@@ -66,11 +68,12 @@ pub async fn request_password_reset(
 
 /// Set a new password with the key from the reset email. The id in the URL is required and
 /// ignored (reference §2.9).
-#[utoipa::path(patch, path = "/customer-restore-password/{anyId}", tag = "passwords",
+#[utoipa::path(patch, path = "/customer-restore-password/{anyId}", tag = "passwords", security((), ("bearer" = [])),
     params(("anyId" = String, Path, description = "Any value; ignored", example = "mine")),
     request_body(content = RequestDocument<RestoreDoc>, content_type = "application/vnd.api+json"),
     responses(
         (status = 204, description = "Changed; every access and refresh token of the customer is revoked"),
+        (status = 401, description = "A bearer token was sent and is invalid, expired, revoked or tampered with (001); without one, none is needed", body = ErrorDocumentDoc),
         (status = 400, description = "Bad document, password policy (418-422) or expired key (407)", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901), passwords differ (406), unknown or used key (415)", body = ErrorDocumentDoc),
     ))]
@@ -78,6 +81,7 @@ pub async fn restore_password(
     _query: JsonApiQuery<NoQuery>,
     _id: web::Path<String>,
     body: JsonApiBody<RestorePassword>,
+    _caller: PublicCaller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let passwords = &state.settings.passwords;

@@ -7,6 +7,7 @@ mod forge;
 mod jwt_attacks;
 mod key_rotation;
 mod login;
+mod public_bearer;
 mod refresh;
 mod revocation;
 mod session_lifetime;
