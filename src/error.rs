@@ -402,16 +402,30 @@ impl From<diesel::result::Error> for ApiError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             ) => Self::Unavailable(format!("database connection lost: {err}")),
-            Error::DatabaseError(_, info)
-                if info.message().contains("database is locked")
-                    || info.message().contains("terminating connection")
-                    || info.message().contains("server closed the connection") =>
-            {
+            Error::DatabaseError(_, info) if database_gone(info.message()) => {
                 Self::Unavailable(format!("database busy or gone: {err}"))
             }
             _ => Self::Internal(format!("database: {err}")),
         }
     }
+}
+
+/// Messages of SQLite and PostgreSQL (libpq) that say the database is busy or away rather than
+/// that the statement was wrong.
+fn database_gone(message: &str) -> bool {
+    const GONE: &[&str] = &[
+        "database is locked",
+        "terminating connection",
+        "server closed the connection",
+        "connection has been closed",
+        "no connection to the server",
+        "could not receive data from server",
+        "could not send data to server",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+    ];
+    GONE.iter().any(|gone| message.contains(gone))
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {

@@ -33,20 +33,25 @@ pub async fn health() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
+/// Seconds a probe should wait after a 503, as the API's own 503s say.
+const RETRY_AFTER: &str = "5";
+
 /// The database answers.
 #[utoipa::path(get, path = "/ready", tag = "operations",
     responses(
         (status = 200, description = "Ready", body = Health),
-        (status = 503, description = "The database does not answer", body = Health),
+        (status = 503, description = "The database does not answer; `Retry-After` says when to ask again", body = Health),
     ))]
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     match state.db.ping().await {
         Ok(()) => HttpResponse::Ok().json(Health { status: "ok" }),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
-            HttpResponse::ServiceUnavailable().json(Health {
-                status: "unavailable",
-            })
+            HttpResponse::ServiceUnavailable()
+                .insert_header((actix_web::http::header::RETRY_AFTER, RETRY_AFTER))
+                .json(Health {
+                    status: "unavailable",
+                })
         }
     }
 }

@@ -61,7 +61,7 @@ impl Application {
         if settings.tokens.issuer == implicit {
             settings.tokens.issuer = settings.server.public_url.clone();
         }
-        let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
+        let db = Db::open(&settings.database)?;
         let keys = TokenKeys::load_or_create(&settings.tokens)?;
         let storefront = settings.oauth.storefront_client_id.clone();
         db.run_now(|conn| {

@@ -5,12 +5,13 @@
 pub mod schema;
 mod sqlite;
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
-use diesel::r2d2::{ManageConnection, Pool};
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -18,7 +19,15 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use chrono::NaiveDateTime;
 
 use crate::error::ApiError;
-use crate::settings::DatabaseUrl;
+use crate::settings::{DatabaseSettings, DatabaseUrl};
+
+/// How long a request waits for the database (a pooled connection, or SQLite's write lock)
+/// before it answers 503, unless the settings say otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// After a connection was found dead, connections are checked before use for this long: a
+/// restart or a terminated backend usually takes the pool's other connections with it.
+const SUSPECT_WINDOW_MS: i64 = 30_000;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -64,6 +73,8 @@ where
 #[derive(Debug)]
 pub struct Manager {
     url: DatabaseUrl,
+    /// SQLite's busy timeout: how long a statement waits for another process's lock.
+    busy_timeout: Duration,
 }
 
 impl ManageConnection for Manager {
@@ -74,7 +85,7 @@ impl ManageConnection for Manager {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
-                conn.batch_execute(sqlite::CONNECTION_PRAGMAS)?;
+                conn.batch_execute(&sqlite::connection_pragmas(self.busy_timeout))?;
                 Ok(DbConnection::Sqlite(conn))
             }
             DatabaseUrl::Postgres(url) => {
@@ -102,12 +113,8 @@ thread_local! {
     static BROKEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Marks the connection in hand as broken when `result` says the database went away.
-fn note_outcome<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
-    if matches!(result, Err(ApiError::Unavailable(_))) {
-        BROKEN.with(|broken| broken.set(true));
-    }
-    result
+fn epoch_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 /// The pool plus, for SQLite, a lock that lets one write transaction run at a time: SQLite
@@ -118,24 +125,42 @@ fn note_outcome<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
 pub struct Db {
     pool: Pool<Manager>,
     write_lock: Option<Arc<Mutex<()>>>,
+    /// Until when (ms since the epoch) connections are checked before use; see
+    /// [`SUSPECT_WINDOW_MS`].
+    suspect_until: Arc<AtomicI64>,
 }
 
 impl Db {
     /// Creates the pool (and, for SQLite, the private file and directory, in WAL mode) and runs
     /// pending migrations.
     pub fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Self, DbError> {
+        Self::connect_with(url, pool_size, DEFAULT_TIMEOUT)
+    }
+
+    /// [`Db::connect`] with the configured pool size and timeout.
+    pub fn open(settings: &DatabaseSettings) -> Result<Self, DbError> {
+        Self::connect_with(&settings.url, settings.pool_size, settings.timeout)
+    }
+
+    fn connect_with(url: &DatabaseUrl, pool_size: u32, timeout: Duration) -> Result<Self, DbError> {
         if let DatabaseUrl::Sqlite(path) = url {
             sqlite::prepare_file(path)?;
             sqlite::enable_wal(path)?;
         }
         let pool = Pool::builder()
             .max_size(pool_size)
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(timeout)
+            // Checked only after one was found dead (see `checkout`): a round trip per request
+            // otherwise.
             .test_on_check_out(false)
-            .build(Manager { url: url.clone() })?;
+            .build(Manager {
+                url: url.clone(),
+                busy_timeout: timeout,
+            })?;
         let db = Self {
             pool,
             write_lock: matches!(url, DatabaseUrl::Sqlite(_)).then(|| Arc::new(Mutex::new(()))),
+            suspect_until: Arc::new(AtomicI64::new(0)),
         };
         db.migrate()?;
         Ok(db)
@@ -167,8 +192,37 @@ impl Db {
         &self,
         f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut conn = self.pool.get()?;
-        write_transaction(&mut conn, f)
+        let mut conn = self.checkout()?;
+        self.note_outcome(write_transaction(&mut conn, f))
+    }
+
+    /// A pooled connection. Shortly after one was found dead, each is checked first and a
+    /// dead one dropped, so that requests after an outage find the database instead of the
+    /// connections the outage killed.
+    fn checkout(&self) -> Result<PooledConnection<Manager>, ApiError> {
+        let attempts = self.pool.max_size() + 1;
+        for _ in 0..attempts {
+            let mut conn = self.pool.get()?;
+            if self.suspect_until.load(Ordering::Relaxed) < epoch_ms() {
+                return Ok(conn);
+            }
+            if diesel::sql_query("SELECT 1").execute(&mut *conn).is_ok() {
+                return Ok(conn);
+            }
+            BROKEN.with(|broken| broken.set(true));
+        }
+        Ok(self.pool.get()?)
+    }
+
+    /// Marks the connection in hand as broken when `result` says the database went away, and
+    /// has the next checkouts checked.
+    fn note_outcome<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
+        if matches!(result, Err(ApiError::Unavailable(_))) {
+            BROKEN.with(|broken| broken.set(true));
+            self.suspect_until
+                .store(epoch_ms() + SUSPECT_WINDOW_MS, Ordering::Relaxed);
+        }
+        result
     }
 
     /// Runs `f` on the blocking pool without a transaction: for reads of one statement, which
@@ -179,10 +233,10 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
+        let db = self.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get()?;
-            note_outcome(f(&mut conn))
+            let mut conn = db.checkout()?;
+            db.note_outcome(f(&mut conn))
         })
         .await?
     }
@@ -193,17 +247,16 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        let lock = self.write_lock.clone();
+        let db = self.clone();
         actix_web::web::block(move || {
             // The lock first: a writer waiting for it must not hold a pooled connection that
             // readers could use. A poisoned lock only means another writer panicked.
-            let _guard = lock.as_ref().map(|lock| {
+            let _guard = db.write_lock.as_ref().map(|lock| {
                 lock.lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
             });
-            let mut conn = pool.get()?;
-            note_outcome(write_transaction(&mut conn, f))
+            let mut conn = db.checkout()?;
+            db.note_outcome(write_transaction(&mut conn, f))
         })
         .await?
     }

@@ -16,8 +16,13 @@ use super::DbError;
 /// (off by default in SQLite), `synchronous = NORMAL` (durable at each checkpoint, safe in WAL
 /// mode), and `secure_delete`, which overwrites deleted content with zeros so that an
 /// anonymized customer's data does not linger in free space.
-pub const CONNECTION_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; \
-     PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;";
+pub fn connection_pragmas(busy_timeout: Duration) -> String {
+    format!(
+        "PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; \
+         PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON;",
+        busy_timeout.as_millis()
+    )
+}
 
 /// Creates the directory (0700) and the file (0600) when they do not exist yet; SQLite gives
 /// its `-wal` and `-shm` files the database file's permissions. Existing ones are left as the

@@ -11,6 +11,8 @@ pub struct DatabaseSettings {
     pub url: DatabaseUrl,
     /// Connections per instance.
     pub pool_size: u32,
+    /// How long a request waits for the database before it answers 503.
+    pub timeout: std::time::Duration,
 }
 
 impl DatabaseSettings {
@@ -19,6 +21,11 @@ impl DatabaseSettings {
         Ok(Self {
             url: DatabaseUrl::parse(&url)?,
             pool_size: src.number("GLUE_DB_POOL_SIZE", 8u32, 1..=1000)?,
+            timeout: std::time::Duration::from_millis(src.number(
+                "GLUE_DB_TIMEOUT_MS",
+                5_000u64,
+                10..=600_000,
+            )?),
         })
     }
 }

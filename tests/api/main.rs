@@ -17,5 +17,6 @@ mod logs;
 mod oauth;
 mod openapi;
 mod operations;
+mod outage;
 mod registration;
 mod settings;
