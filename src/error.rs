@@ -203,6 +203,11 @@ pub enum ApiError {
     Query { parameter: String, detail: String },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The database refused a transaction for concurrent ones (PostgreSQL SQLSTATE 40001 under
+    /// serializable isolation, 40P01 deadlock): the database layer retries it; when the
+    /// retries run out, a 503 the client may retry too.
+    #[error("transaction conflict: {0}")]
+    Contention(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -315,7 +320,9 @@ impl ApiError {
             )],
             Self::Query { parameter, detail } => vec![plain(StatusCode::BAD_REQUEST, detail)
                 .with_source(ErrorSource::Parameter(parameter.clone()))],
-            Self::Unavailable(_) => vec![plain(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable")],
+            Self::Unavailable(_) | Self::Contention(_) => {
+                vec![plain(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable")]
+            }
             Self::Internal(_) => vec![plain(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")],
         }
     }
@@ -347,7 +354,7 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            Self::Internal(cause) | Self::Unavailable(cause) => {
+            Self::Internal(cause) | Self::Unavailable(cause) | Self::Contention(cause) => {
                 tracing::error!(error.cause = %cause, "request failed")
             }
             _ => tracing::debug!(error = %self, "request rejected"),
@@ -371,7 +378,7 @@ impl ResponseError for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, value);
         }
-        if let Self::Unavailable(_) = self {
+        if let Self::Unavailable(_) | Self::Contention(_) = self {
             response.headers_mut().insert(
                 header::RETRY_AFTER,
                 HeaderValue::from_static(RETRY_UNAVAILABLE),
@@ -402,6 +409,12 @@ impl From<diesel::result::Error> for ApiError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             ) => Self::Unavailable(format!("database connection lost: {err}")),
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
+                Self::Contention(err.to_string())
+            }
+            Error::DatabaseError(_, info) if info.message().contains("deadlock detected") => {
+                Self::Contention(err.to_string())
+            }
             Error::DatabaseError(_, info) if database_gone(info.message()) => {
                 Self::Unavailable(format!("database busy or gone: {err}"))
             }

@@ -73,7 +73,7 @@ pub async fn create_address(
     let max = state.settings.limits.max_addresses;
     let view = state
         .db
-        .write(move |conn| service::create(conn, &customer, &wanted, input, max))
+        .write(move |conn| service::create(conn, &customer, &wanted, input.clone(), max))
         .await?;
     let resource = address_resource(&view, &state.settings.server.public_url, &reference);
     // JSON:API: `Location` and the resource's `links.self` must be the same URL.
@@ -138,7 +138,7 @@ pub async fn update_address(
     let (customer, wanted) = (owner.customer, reference.clone());
     let view = state
         .db
-        .write(move |conn| service::update(conn, &customer, &wanted, &uuid, input))
+        .write(move |conn| service::update(conn, &customer, &wanted, &uuid, input.clone()))
         .await?;
     let resource = address_resource(&view, &state.settings.server.public_url, &reference);
     Ok(Document::single(resource)

@@ -144,7 +144,13 @@ pub async fn log_in(
             if let Some(address) = &address {
                 lockout::forgive(conn, address, lockout_rules)?;
             }
-            start_session(conn, &customer, check.rehash, rules.lifetimes, client_id)
+            start_session(
+                conn,
+                &customer,
+                check.rehash.clone(),
+                rules.lifetimes,
+                client_id.clone(),
+            )
         })
         .await?;
     sign(keys, grant, rules.lifetimes.access_ttl)

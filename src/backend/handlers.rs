@@ -237,7 +237,13 @@ pub async fn update_customer(
     let view = state
         .db
         .write(move |conn| {
-            service::update(conn, &reference, changes, &group, precondition.as_deref())
+            service::update(
+                conn,
+                &reference,
+                changes.clone(),
+                &group,
+                precondition.as_deref(),
+            )
         })
         .await?;
     single(&state, view, &query, StatusCode::OK).await

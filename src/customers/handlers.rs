@@ -177,7 +177,7 @@ pub async fn update_customer(
     let changes = domain::parse_changes(&body.attributes, &state.settings.passwords.policy)?;
     let customer = state
         .db
-        .write(move |conn| service::update(conn, &owner.customer, &reference, changes))
+        .write(move |conn| service::update(conn, &owner.customer, &reference, changes.clone()))
         .await?;
     let resource = customer_resource(&customer, &state.settings.server.public_url, &query);
     Ok(Document::single(resource)

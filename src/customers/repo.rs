@@ -9,14 +9,48 @@ use crate::db::DbConnection;
 
 /// The next number of the customer-reference sequence (independent of row ids). The UPDATE
 /// takes the row lock, so concurrent transactions get distinct numbers on both backends.
+/// The next customer reference number: PostgreSQL's sequence (no row every registration
+/// waits for; numbers a rolled-back transaction drew are skipped), SQLite's counter row (one
+/// writer at a time anyway).
 pub fn next_reference_number(conn: &mut DbConnection) -> QueryResult<i64> {
-    diesel::update(sequences::table.find("customer_reference"))
-        .set(sequences::value.eq(sequences::value + 1))
-        .execute(conn)?;
-    sequences::table
-        .find("customer_reference")
-        .select(sequences::value)
-        .first(conn)
+    next_reference_numbers(conn, 1)?
+        .first()
+        .copied()
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+/// `n` reference numbers at once, ascending (an import's batch: one round trip).
+pub fn next_reference_numbers(conn: &mut DbConnection, n: i64) -> QueryResult<Vec<i64>> {
+    #[derive(QueryableByName)]
+    struct Drawn {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    if n <= 0 {
+        return Ok(Vec::new());
+    }
+    match conn {
+        DbConnection::Pg(pg) => {
+            let drawn: Vec<Drawn> = diesel::sql_query(
+                "SELECT nextval('customer_reference_seq') AS n FROM generate_series(1, $1)",
+            )
+            .bind::<diesel::sql_types::BigInt, _>(n)
+            .load(pg)?;
+            let mut numbers: Vec<i64> = drawn.into_iter().map(|d| d.n).collect();
+            numbers.sort_unstable();
+            Ok(numbers)
+        }
+        DbConnection::Sqlite(_) => {
+            diesel::update(sequences::table.find("customer_reference"))
+                .set(sequences::value.eq(sequences::value + n))
+                .execute(conn)?;
+            let last: i64 = sequences::table
+                .find("customer_reference")
+                .select(sequences::value)
+                .first(conn)?;
+            Ok((last - n + 1..=last).collect())
+        }
+    }
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewCustomer<'_>) -> QueryResult<Customer> {

@@ -113,6 +113,29 @@ thread_local! {
     static BROKEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// Runs `attempt` again while the database refuses it for concurrent transactions (PostgreSQL
+/// SQLSTATE 40001 or 40P01), at most `CONTENTION_ATTEMPTS` times, after a pause drawn at random
+/// up to a ceiling that doubles each time (10 ms, then up to 320 ms): transactions that
+/// collided on one row spread out instead of colliding again. The last refusal is the answer
+/// (503).
+fn retrying<T>(mut attempt: impl FnMut() -> Result<T, ApiError>) -> Result<T, ApiError> {
+    const CONTENTION_ATTEMPTS: u32 = 10;
+    const MAX_PAUSE_MS: u64 = 320;
+    let mut ceiling_ms = 10u64;
+    for _ in 1..CONTENTION_ATTEMPTS {
+        match attempt() {
+            Err(ApiError::Contention(cause)) => {
+                let pause_ms = 1 + rand::random::<u64>() % ceiling_ms;
+                tracing::debug!(%cause, pause_ms, "transaction conflict; retrying");
+                std::thread::sleep(Duration::from_millis(pause_ms));
+                ceiling_ms = (ceiling_ms * 2).min(MAX_PAUSE_MS);
+            }
+            outcome => return outcome,
+        }
+    }
+    attempt()
+}
+
 fn epoch_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
@@ -190,10 +213,12 @@ impl Db {
     /// never on the async executor (requests use [`Db::read`] and [`Db::write`]).
     pub fn run_now<T>(
         &self,
-        f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+        mut f: impl FnMut(&mut DbConnection) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut conn = self.checkout()?;
-        self.note_outcome(write_transaction(&mut conn, f))
+        retrying(|| {
+            let mut conn = self.checkout()?;
+            self.note_outcome(write_transaction(&mut conn, &mut f))
+        })
     }
 
     /// A pooled connection. Shortly after one was found dead, each is checked first and a
@@ -228,35 +253,41 @@ impl Db {
     /// Runs `f` on the blocking pool without a transaction: for reads of one statement, which
     /// see a consistent state anyway (a transaction would add two round trips on PostgreSQL).
     /// Several statements that must agree belong in [`Db::write`].
-    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn read<T, F>(&self, mut f: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
         let db = self.clone();
         actix_web::web::block(move || {
-            let mut conn = db.checkout()?;
-            db.note_outcome(f(&mut conn))
+            retrying(|| {
+                let mut conn = db.checkout()?;
+                db.note_outcome(f(&mut conn))
+            })
         })
         .await?
     }
 
-    /// Runs `f` in a write transaction on the blocking pool.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    /// Runs `f` in a write transaction on the blocking pool. A transaction the database
+    /// refuses for concurrent ones (a serialization failure, a deadlock) is rolled back and run
+    /// again, so `f` must do nothing outside the transaction that cannot be done twice.
+    pub async fn write<T, F>(&self, mut f: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        F: FnMut(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
         let db = self.clone();
         actix_web::web::block(move || {
-            // The lock first: a writer waiting for it must not hold a pooled connection that
-            // readers could use. A poisoned lock only means another writer panicked.
-            let _guard = db.write_lock.as_ref().map(|lock| {
-                lock.lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-            });
-            let mut conn = db.checkout()?;
-            db.note_outcome(write_transaction(&mut conn, f))
+            retrying(|| {
+                // The lock first: a writer waiting for it must not hold a pooled connection that
+                // readers could use. A poisoned lock only means another writer panicked.
+                let _guard = db.write_lock.as_ref().map(|lock| {
+                    lock.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                });
+                let mut conn = db.checkout()?;
+                db.note_outcome(write_transaction(&mut conn, &mut f))
+            })
         })
         .await?
     }

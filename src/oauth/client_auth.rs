@@ -103,7 +103,7 @@ pub async fn authenticate(
 ) -> Result<Client, OAuthError> {
     let address_key = address.map(lockout::client_address_key);
     let outcome = if presented.secret.is_some() {
-        db.write(move |conn| check_secret(conn, &presented, address_key, rules))
+        db.write(move |conn| check_secret(conn, &presented, address_key.clone(), rules))
             .await?
     } else {
         check_public(db, presented, address_key, rules).await?
@@ -172,7 +172,7 @@ async fn check_public(
     let (blocked, client) = db
         .read(move |conn| {
             let client = repo::find(conn, &id)?;
-            let keys: Vec<String> = checked.into_iter().collect();
+            let keys: Vec<String> = checked.iter().cloned().collect();
             Ok((lockout::blocked_for(conn, &keys, now())?, client))
         })
         .await?;

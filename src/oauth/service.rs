@@ -208,8 +208,8 @@ pub async fn introspect(
             claims.jti.clone(),
         );
         let live = db
-            .read(move |conn| match sid {
-                Some(sid) => revocation::session_is_live(conn, &sid, &sub),
+            .read(move |conn| match &sid {
+                Some(sid) => revocation::session_is_live(conn, sid, &sub),
                 None => Ok(clients_repo::find_live_client_token(conn, &client_id, &jti)?.is_some()),
             })
             .await?;

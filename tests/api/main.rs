@@ -8,6 +8,7 @@ mod smtp_sink;
 mod abuse;
 mod addresses;
 mod auth;
+mod concurrency;
 mod cors;
 mod customers;
 mod data_at_rest;

@@ -65,7 +65,7 @@ async fn by_default_sessions_last_ninety_days_and_tokens_keep_their_own_lifetime
             use glue_customers::db::schema::{customers, sessions};
             Ok(sessions::table
                 .inner_join(customers::table)
-                .filter(customers::customer_reference.eq(reference))
+                .filter(customers::customer_reference.eq(&reference))
                 .select((sessions::created_at, sessions::expires_at))
                 .first(conn)?)
         })
