@@ -199,6 +199,10 @@ impl Db {
                 c.immediate_transaction(|c| pending(c, SQLITE_MIGRATIONS))?
             }
             DbConnection::Pg(c) => c.transaction(|c| {
+                // Read committed whatever the server's default: under repeatable read or
+                // serializable the snapshot would date from before the lock was granted, and
+                // the second instance would not see the migrations the first one applied.
+                diesel::sql_query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(c)?;
                 diesel::sql_query("SELECT pg_advisory_xact_lock(7261537)").execute(c)?;
                 pending(c, POSTGRES_MIGRATIONS)
             })?,
