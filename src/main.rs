@@ -3,9 +3,10 @@ use std::process::ExitCode;
 use glue_customers::db::Db;
 use glue_customers::settings::Settings;
 use glue_customers::startup::Application;
-use glue_customers::{clients, openapi, telemetry};
+use glue_customers::{clients, openapi, telemetry, transfer};
 
-const USAGE: &str = "usage: glue-customers [serve | migrate | openapi | client ...]";
+const USAGE: &str =
+    "usage: glue-customers [serve | migrate | openapi | client ... | import FILE | export [FILE]]";
 
 fn main() -> ExitCode {
     let command = std::env::args()
@@ -22,6 +23,10 @@ fn main() -> ExitCode {
     }
     if command == "client" {
         return client(&std::env::args().skip(2).collect::<Vec<_>>());
+    }
+    // Like `client`: no log subscriber, the report alone on stdout.
+    if command == "import" || command == "export" {
+        return transfer::cli::main(&command, &std::env::args().skip(2).collect::<Vec<_>>());
     }
     let json_logs = std::env::var("GLUE_LOG_FORMAT").map_or(true, |v| v != "text");
     telemetry::init("info", json_logs);

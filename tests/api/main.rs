@@ -21,3 +21,4 @@ mod operations;
 mod outage;
 mod registration;
 mod settings;
+mod transfer;
