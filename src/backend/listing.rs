@@ -206,9 +206,21 @@ impl Listing {
 
 /// A cursor belongs to one sort: reusing it under another would skip or repeat rows. Keyset
 /// paging by the nullable last name is refused (a missing name has no place in the order).
+/// Its value must be one the server could have written (a forged one is a 400, not a 500).
 fn cursor_fits(cursor: &Cursor, sort: &[(SortKey, bool)]) -> bool {
     let (key, descending) = sort.first().map_or((None, false), |(k, d)| (Some(*k), *d));
-    cursor.key == key && cursor.descending == descending && key != Some(SortKey::LastName)
+    let value_fits = match (key, cursor.value.as_deref()) {
+        (None, _) => true,
+        (Some(SortKey::CreatedAt | SortKey::UpdatedAt), Some(text)) => {
+            NaiveDateTime::parse_from_str(text, super::repo::CURSOR_TIMESTAMP).is_ok()
+        }
+        (Some(SortKey::Email), Some(text)) => !text.contains('\0'),
+        _ => false,
+    };
+    cursor.key == key
+        && cursor.descending == descending
+        && key != Some(SortKey::LastName)
+        && value_fits
 }
 
 fn bad(parameter: &str, detail: &str) -> ApiError {
@@ -225,6 +237,15 @@ fn parse_filters(query: &QueryParams) -> Result<Filters, ApiError> {
             )
         })?),
     };
+    // PostgreSQL refuses a NUL in text outright: a 400 here, not a 500 there.
+    for name in ["email", "q", "group"] {
+        if query.filter(name).is_some_and(|v| v.contains('\0')) {
+            return Err(bad(
+                &format!("filter[{name}]"),
+                "A filter value cannot contain a NUL character.",
+            ));
+        }
+    }
     let text = |name: &str| query.filter(name).filter(|v| !v.is_empty());
     Ok(Filters {
         email: text("email").map(normalize_email),

@@ -15,7 +15,9 @@ fn prefix_end(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
-const TIMESTAMP: &str = "%Y-%m-%d %H:%M:%S%.6f";
+/// A cursor's timestamp at the precision stored (SQLite keeps nanoseconds): a shorter one would
+/// fall before its own row, which the next page would then repeat.
+pub const CURSOR_TIMESTAMP: &str = "%Y-%m-%d %H:%M:%S%.f";
 
 /// A customer with the key of its group.
 pub type Row = (Customer, Option<String>);
@@ -112,7 +114,19 @@ pub fn page(conn: &mut DbConnection, listing: &Listing) -> QueryResult<(Vec<Row>
         None => None,
     };
     let mut query = filtered!(&listing.filters, group_id);
+    // A missing last name (anonymized) sorts after every name, before them descending, on both
+    // databases: PostgreSQL does so by itself (and reads its index in that order); SQLite puts
+    // NULL first.
+    let sqlite = matches!(conn, DbConnection::Sqlite(_));
     for (key, descending) in &listing.sort {
+        if sqlite && *key == SortKey::LastName {
+            let missing = customers::last_name_normalized.is_null();
+            query = if *descending {
+                query.then_order_by(missing.desc())
+            } else {
+                query.then_order_by(missing.asc())
+            };
+        }
         query = match (key, descending) {
             (SortKey::CreatedAt, false) => query.then_order_by(customers::created_at.asc()),
             (SortKey::CreatedAt, true) => query.then_order_by(customers::created_at.desc()),
@@ -162,8 +176,8 @@ pub fn page(conn: &mut DbConnection, listing: &Listing) -> QueryResult<(Vec<Row>
 
 fn sort_value(customer: &Customer, key: SortKey) -> String {
     match key {
-        SortKey::CreatedAt => customer.created_at.format(TIMESTAMP).to_string(),
-        SortKey::UpdatedAt => customer.updated_at.format(TIMESTAMP).to_string(),
+        SortKey::CreatedAt => customer.created_at.format(CURSOR_TIMESTAMP).to_string(),
+        SortKey::UpdatedAt => customer.updated_at.format(CURSOR_TIMESTAMP).to_string(),
         SortKey::LastName => customer.last_name_normalized.clone().unwrap_or_default(),
         SortKey::Email => customer.email_normalized.clone(),
     }
@@ -181,7 +195,7 @@ fn after_cursor<'a>(query: Boxed<'a>, cursor: &Cursor) -> QueryResult<Boxed<'a>>
     let desc = cursor.descending;
     let time = |text: &Option<String>| {
         text.as_deref()
-            .and_then(|t| NaiveDateTime::parse_from_str(t, TIMESTAMP).ok())
+            .and_then(|t| NaiveDateTime::parse_from_str(t, CURSOR_TIMESTAMP).ok())
             .ok_or_else(|| diesel::result::Error::DeserializationError("cursor value".into()))
     };
     Ok(match cursor.key {

@@ -12,9 +12,9 @@ use crate::credentials::keys;
 use crate::customers::domain::{normalize_name, CustomerReference};
 use crate::customers::model::{Customer, CustomerChangeset, NewCustomer};
 use crate::customers::{repo as customers_repo, service as customers_service};
-use crate::db::schema::customer_groups;
+use crate::db::schema::{customer_groups, customers};
 use crate::db::{now, DbConnection};
-use crate::error::{ApiError, Code, Violation};
+use crate::error::{ApiError, Code};
 use crate::mail::{self, Email, MailContext};
 
 /// A customer with the key of its group, as partners see it.
@@ -46,7 +46,7 @@ fn group_key(conn: &mut DbConnection, id: Option<i32>) -> Result<Option<String>,
 }
 
 /// The group a `group` relationship names: `None` to leave it, `Some(None)` for no group. An
-/// unknown key is a `901` on the relationship.
+/// unknown key is a 404 (JSON:API: a request referencing a related resource that does not exist).
 fn group_id(
     conn: &mut DbConnection,
     key: &Option<Option<String>>,
@@ -60,23 +60,45 @@ fn group_id(
                 .select(customer_groups::id)
                 .first(conn)
                 .optional()?;
-            id.map(|id| Some(Some(id))).ok_or_else(|| {
-                ApiError::Validation(vec![Violation {
-                    field: "group".to_owned(),
-                    message: "This value is not a known customer group.".into(),
-                }])
-            })
+            id.map(|id| Some(Some(id))).ok_or(ApiError::NotFound)
         }
     }
 }
 
 pub fn find(conn: &mut DbConnection, reference: &str) -> Result<PartnerView, ApiError> {
+    // PostgreSQL refuses a NUL in text outright; no reference holds one.
+    if reference.contains('\0') {
+        return Err(not_found());
+    }
     let customer = customers_repo::find_by_reference(conn, reference)?.ok_or_else(not_found)?;
     let group_key = group_key(conn, customer.group_id)?;
     Ok(PartnerView {
         customer,
         group_key,
     })
+}
+
+/// The customer read under its row lock, which the transaction then keeps: `If-Match` is
+/// checked against the state the change replaces. Without it two changes based on one ETag
+/// both pass on PostgreSQL (SQLite's write lock is taken at BEGIN already).
+fn find_locked(conn: &mut DbConnection, reference: &str) -> Result<PartnerView, ApiError> {
+    let id = find(conn, reference)?.customer.id;
+    diesel::update(customers::table.find(id))
+        .set(customers::updated_at.eq(customers::updated_at))
+        .execute(conn)?;
+    find(conn, reference)
+}
+
+/// The email's unique index refused a row: another request took the address between the
+/// check and the write (`400`, as the check would have answered).
+fn email_conflict(err: diesel::result::Error) -> ApiError {
+    match err {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => ApiError::Domain(Code::EmailAlreadyUsed),
+        other => other.into(),
+    }
 }
 
 /// What a partner's create needs besides the input.
@@ -126,7 +148,8 @@ pub fn create(
             first_name_normalized: Some(normalize_name(&new.first_name)),
             last_name_normalized: Some(normalize_name(&new.last_name)),
         },
-    )?;
+    )
+    .map_err(email_conflict)?;
     if matches!(new.credential, Credential::Invite) {
         invite(conn, rules.mail, &customer)?;
     }
@@ -169,7 +192,7 @@ pub fn update(
     group: &Option<Option<String>>,
     if_match: Option<&str>,
 ) -> Result<PartnerView, ApiError> {
-    let view = find(conn, reference)?;
+    let view = find_locked(conn, reference)?;
     check_precondition(&view, if_match)?;
     let customer = &view.customer;
     if customer.anonymized_at.is_some() {
@@ -204,13 +227,7 @@ pub fn update(
         updated_at: Some(now),
         ..CustomerChangeset::default()
     };
-    customers_repo::update(conn, customer.id, &changeset).map_err(|err| match err {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => ApiError::Domain(Code::EmailAlreadyUsed),
-        other => other.into(),
-    })?;
+    customers_repo::update(conn, customer.id, &changeset).map_err(email_conflict)?;
     // A block ends every session of the customer at once (access and refresh tokens).
     if changes.block == Some(Block::Blocked) {
         revocation::revoke_all(conn, customer.id)?;
@@ -224,7 +241,7 @@ pub fn delete(
     reference: &str,
     if_match: Option<&str>,
 ) -> Result<(), ApiError> {
-    let view = find(conn, reference)?;
+    let view = find_locked(conn, reference)?;
     check_precondition(&view, if_match)?;
     let customer = &view.customer;
     customers_service::anonymize(conn, customer, reference)?;

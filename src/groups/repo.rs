@@ -106,15 +106,25 @@ pub fn make_default(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
     Ok(())
 }
 
+/// The group's live customers: anonymized ones can no longer be moved and do not count.
 pub fn member_count(conn: &mut DbConnection, id: i32) -> QueryResult<i64> {
     use crate::db::schema::customers;
     customers::table
         .filter(customers::group_id.eq(id))
+        .filter(customers::anonymized_at.is_null())
         .count()
         .get_result(conn)
 }
 
+/// Deletes the group, leaving its anonymized customers in none.
 pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<()> {
+    use crate::db::schema::customers;
+    let anonymized = customers::table
+        .filter(customers::group_id.eq(id))
+        .filter(customers::anonymized_at.is_not_null());
+    diesel::update(anonymized)
+        .set(customers::group_id.eq(None::<i32>))
+        .execute(conn)?;
     diesel::delete(groups::table.find(id)).execute(conn)?;
     Ok(())
 }

@@ -74,6 +74,18 @@ fn name_conflict() -> ApiError {
     }])
 }
 
+/// The name's unique index refused a row: another request took the name between the check and
+/// the write.
+fn name_taken_meanwhile(err: diesel::result::Error) -> ApiError {
+    match err {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => name_conflict(),
+        other => other.into(),
+    }
+}
+
 fn group_not_found() -> ApiError {
     ApiError::NotFound
 }
@@ -88,7 +100,8 @@ pub fn create(conn: &mut DbConnection, input: &GroupInput) -> Result<Group, ApiE
     }
     let key = uuid::Uuid::new_v4().to_string();
     let description = input.description.clone().flatten();
-    let group = repo::insert(conn, &key, name, description.as_deref(), false, now())?;
+    let group = repo::insert(conn, &key, name, description.as_deref(), false, now())
+        .map_err(name_taken_meanwhile)?;
     if input.make_default {
         repo::make_default(conn, group.id)?;
     }
@@ -96,6 +109,10 @@ pub fn create(conn: &mut DbConnection, input: &GroupInput) -> Result<Group, ApiE
 }
 
 pub fn find(conn: &mut DbConnection, key: &str) -> Result<Group, ApiError> {
+    // PostgreSQL refuses a NUL in text outright; no key holds one.
+    if key.contains('\0') {
+        return Err(group_not_found());
+    }
     repo::find_by_key(conn, key)?.ok_or_else(group_not_found)
 }
 
@@ -111,7 +128,8 @@ pub fn update(conn: &mut DbConnection, key: &str, input: &GroupInput) -> Result<
         }
     }
     let description = input.description.as_ref().map(|d| d.as_deref());
-    repo::update(conn, group.id, input.name.as_deref(), description, now())?;
+    repo::update(conn, group.id, input.name.as_deref(), description, now())
+        .map_err(name_taken_meanwhile)?;
     if input.make_default {
         repo::make_default(conn, group.id)?;
     }

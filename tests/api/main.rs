@@ -8,6 +8,7 @@ mod smtp_sink;
 mod abuse;
 mod addresses;
 mod auth;
+mod backend;
 mod concurrency;
 mod cors;
 mod customers;
