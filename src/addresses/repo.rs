@@ -93,6 +93,11 @@ pub fn find_own(
     customer_id: i32,
     uuid: &str,
 ) -> QueryResult<Option<Address>> {
+    // Ids are UUIDs: anything else names no address (and text with a NUL, which PostgreSQL
+    // refuses, never reaches the database).
+    if uuid::Uuid::parse_str(uuid).is_err() {
+        return Ok(None);
+    }
     addresses::table
         .filter(addresses::uuid.eq(uuid))
         .filter(addresses::customer_id.eq(customer_id))

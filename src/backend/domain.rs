@@ -35,11 +35,16 @@ pub struct NewPartnerCustomer {
     pub date_of_birth: Option<NaiveDate>,
     pub accepted_marketing: bool,
     pub credential: Credential,
+    /// Created blocked (`status: blocked`), e.g. when moving a blocked shopper from another
+    /// shop.
+    pub blocked: bool,
 }
 
 const NOT_A_BCRYPT_HASH: &str =
     "This value is not a bcrypt hash ($2a$, $2b$ or $2y$, cost 04-31, 53 characters after it).";
 const PASSWORD_AND_HASH: &str = "Send a password or a passwordHash, not both.";
+const PASSWORD_NOT_HERE: &str =
+    "A partner cannot change a password: the customer resets it (POST /customer-forgotten-password).";
 
 /// `$2a$`/`$2b$`/`$2y$`, a two-digit cost 04-31, `$`, 22 characters of salt and 31 of hash in
 /// bcrypt's base64 alphabet.
@@ -79,6 +84,7 @@ pub fn parse_new(
     let hash = v.optional("passwordHash", &[Rule::NotBlank, Rule::Check(hash_check)]);
     let date_of_birth = v.optional("dateOfBirth", &[Rule::Date]);
     let marketing = v.boolean("acceptedMarketing", false);
+    let status = v.optional("status", &[Rule::NotBlank, Rule::Choice(STATUS_CHOICES)]);
     let (password, hash) = (password.flatten(), hash.flatten());
     if password.is_some() && hash.is_some() {
         v.violation("passwordHash", PASSWORD_AND_HASH);
@@ -120,6 +126,7 @@ pub fn parse_new(
         date_of_birth: date_of_birth.flatten().as_deref().and_then(parse_date),
         accepted_marketing: marketing.flatten().unwrap_or(false),
         credential,
+        blocked: status.flatten().as_deref() == Some("blocked"),
     })
 }
 
@@ -145,6 +152,16 @@ pub fn parse_partner_changes(
     attrs: &Map<String, Value>,
     policy: &PasswordPolicy,
 ) -> Result<PartnerChanges, ApiError> {
+    // The storefront's PATCH validates a password and ignores it (Spryker); a partner would
+    // take a 200 for a changed password, so it is refused first: passwords change by the
+    // customer's own reset (or an invitation), never by a partner's PATCH.
+    let mut refused = Validator::new(attrs);
+    for field in ["password", "confirmPassword", "passwordHash"] {
+        if attrs.contains_key(field) {
+            refused.violation(field, PASSWORD_NOT_HERE);
+        }
+    }
+    refused.finish()?;
     let customer = parse_changes(attrs, policy)?;
     let mut v = Validator::new(attrs);
     let marketing = v.boolean("acceptedMarketing", false);

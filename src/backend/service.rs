@@ -150,7 +150,14 @@ pub fn create(
         },
     )
     .map_err(email_conflict)?;
-    if matches!(new.credential, Credential::Invite) {
+    if new.blocked {
+        let blocked = CustomerChangeset {
+            blocked_at: Some(Some(now)),
+            ..CustomerChangeset::default()
+        };
+        customers_repo::update(conn, customer.id, &blocked)?;
+    }
+    if matches!(new.credential, Credential::Invite) && !new.blocked {
         invite(conn, rules.mail, &customer)?;
     }
     find(conn, &customer.customer_reference)
@@ -244,6 +251,11 @@ pub fn delete(
     let view = find_locked(conn, reference)?;
     check_precondition(&view, if_match)?;
     let customer = &view.customer;
+    // Deleting again changes nothing (DELETE is idempotent): no new placeholder email, no new
+    // `updatedAt`.
+    if customer.anonymized_at.is_some() {
+        return Ok(());
+    }
     customers_service::anonymize(conn, customer, reference)?;
     addresses::service::anonymize_all(conn, customer.id)?;
     revocation::revoke_all(conn, customer.id)

@@ -5,7 +5,10 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::{admin, created, fetch, id_of, listed, patch, storefront_login};
+use super::{
+    admin, attributes, create, created, customer_document, fetch, id_of, listed, patch,
+    storefront_login,
+};
 use crate::helpers::{spawn_app, TestApp, TestResponse, PASSWORD};
 use crate::oauth::{error_code, OAuth, Registered};
 
@@ -162,4 +165,26 @@ async fn a_blocked_customer_keeps_their_data_and_other_changes_still_apply() {
     app.login(EMAIL, PASSWORD)
         .await
         .assert_error(401, Some("003"));
+}
+
+#[tokio::test]
+async fn a_customer_created_blocked_is_blocked_from_the_start() {
+    let app = spawn_app().await;
+    let token = admin(&app).await;
+    let mut attributes = attributes("blocked-early@example.com", "Bea", "Early");
+    attributes["status"] = json!("blocked");
+
+    let response = create(&app, &token, &customer_document(attributes, None)).await;
+
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+    assert_eq!(response.body["data"]["attributes"]["status"], "blocked");
+    app.login("blocked-early@example.com", PASSWORD)
+        .await
+        .assert_error(401, Some("003"));
+    // Lifted, the same password logs in.
+    let reference = id_of(&response.body["data"]);
+    let lifted = patch(&app, &token, &reference, json!({"status": "active"}), None).await;
+    assert_eq!(lifted.status, StatusCode::OK, "{}", lifted.text);
+    let login = app.login("blocked-early@example.com", PASSWORD).await;
+    assert_eq!(login.status, StatusCode::CREATED, "{}", login.text);
 }

@@ -173,3 +173,48 @@ async fn a_nul_in_a_text_filter_is_400_naming_it_never_a_500() {
         assert_bad_parameter(&response, name, name);
     }
 }
+
+#[tokio::test]
+async fn a_partner_cannot_change_a_password_and_is_told_so() {
+    let app = spawn_app().await;
+    let token = admin(&app).await;
+    let reference = id_of(&created(&app, &token, "keeps@example.com", "Kee", "Ps").await);
+    let before = fetch(&app, &token, &reference).await;
+    let hash = "$2a$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy";
+
+    for (field, value) in [
+        ("password", json!("Another-Pass-2026!")),
+        ("confirmPassword", json!("Another-Pass-2026!")),
+        ("passwordHash", json!(hash)),
+    ] {
+        let mut attributes = json!({"firstName": "Changed"});
+        attributes[field] = value;
+        let response = patch(&app, &token, &reference, attributes, None).await;
+        response.assert_error(422, Some("901"));
+        assert_eq!(
+            response.error("source")["pointer"],
+            format!("/data/attributes/{field}"),
+            "{}",
+            response.text
+        );
+    }
+    // Nothing changed: the name stays, the old password still logs in.
+    assert_eq!(fetch(&app, &token, &reference).await, before);
+    let login = app.login("keeps@example.com", PASSWORD).await;
+    assert_eq!(login.status, StatusCode::CREATED, "{}", login.text);
+}
+
+#[tokio::test]
+async fn deleting_an_anonymized_customer_again_is_204_and_changes_nothing() {
+    let app = spawn_app().await;
+    let token = admin(&app).await;
+    let reference = id_of(&created(&app, &token, "twice@example.com", "Two", "Ce").await);
+    let first = app.delete(&customer_path(&reference)).bearer(&token).send().await;
+    assert_eq!(first.status, StatusCode::NO_CONTENT, "{}", first.text);
+    let after_first = fetch(&app, &token, &reference).await;
+
+    let second = app.delete(&customer_path(&reference)).bearer(&token).send().await;
+
+    assert_eq!(second.status, StatusCode::NO_CONTENT, "{}", second.text);
+    assert_eq!(fetch(&app, &token, &reference).await, after_first);
+}
