@@ -69,6 +69,11 @@ impl Application {
             groups::service::ensure_default(conn).map(|_| ())
         })
         .map_err(|e| StartupError::Db(DbError::Setup(e.to_string())))?;
+        let renormalized = customers::service::renormalize_names_once(&db)
+            .map_err(|e| StartupError::Db(DbError::Setup(e.to_string())))?;
+        if renormalized > 0 {
+            tracing::info!(customers = renormalized, "lower-case names recomputed");
+        }
         let workers = settings.server.workers;
         let jsonapi = JsonApiConfig {
             body_timeout: Duration::from_secs(settings.limits.body_timeout),

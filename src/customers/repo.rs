@@ -236,3 +236,73 @@ pub fn record_login(conn: &mut DbConnection, id: i32, now: NaiveDateTime) -> Que
         .execute(conn)?;
     Ok(())
 }
+
+/// Whether the one-off task `name` has run (a row in `sequences` records it).
+pub fn task_done(conn: &mut DbConnection, name: &str) -> QueryResult<bool> {
+    sequences::table
+        .find(name)
+        .select(sequences::value)
+        .first::<i64>(conn)
+        .optional()
+        .map(|value| value.is_some_and(|v| v > 0))
+}
+
+/// Records that the one-off task `name` has run (a concurrent record is no error).
+pub fn mark_task_done(conn: &mut DbConnection, name: &str) -> QueryResult<()> {
+    let insert = || {
+        diesel::insert_into(sequences::table)
+            .values((sequences::name.eq(name), sequences::value.eq(1i64)))
+            .on_conflict_do_nothing()
+    };
+    match conn {
+        DbConnection::Pg(pg) => insert().execute(pg)?,
+        DbConnection::Sqlite(sqlite) => insert().execute(sqlite)?,
+    };
+    Ok(())
+}
+
+/// A stored name and its stored lower-case form.
+pub type NameRow = (
+    i32,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Up to `limit` customers after `after_id`, by id: id, first name, its normalized form, last
+/// name, its normalized form.
+pub fn names_after(
+    conn: &mut DbConnection,
+    after_id: i32,
+    limit: i64,
+) -> QueryResult<Vec<NameRow>> {
+    customers::table
+        .filter(customers::id.gt(after_id))
+        .order(customers::id)
+        .limit(limit)
+        .select((
+            customers::id,
+            customers::first_name,
+            customers::first_name_normalized,
+            customers::last_name,
+            customers::last_name_normalized,
+        ))
+        .load(conn)
+}
+
+/// Sets the normalized names of one customer (nothing else changes, `updated_at` neither).
+pub fn set_normalized_names(
+    conn: &mut DbConnection,
+    id: i32,
+    first: Option<&str>,
+    last: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(customers::table.find(id))
+        .set((
+            customers::first_name_normalized.eq(first),
+            customers::last_name_normalized.eq(last),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -6,7 +6,7 @@ use super::domain::{normalize_name, CustomerChanges, CustomerReference, Registra
 use super::model::{Customer, CustomerChangeset, NewCustomer};
 use super::repo;
 use crate::credentials::keys;
-use crate::db::{now, DbConnection};
+use crate::db::{now, Db, DbConnection};
 use crate::error::{ApiError, Code};
 use crate::groups;
 use crate::mail::{self, Email, MailContext};
@@ -177,4 +177,45 @@ pub fn anonymize(
     };
     repo::update(conn, owner.id, &changeset)?;
     Ok(())
+}
+
+/// Migration 000006 filled the lower-case names that `filter[q]` searches with SQL `lower()`,
+/// which lower-cases ASCII only on SQLite (and on PostgreSQL in the C locale): "Östlund" stayed
+/// "Östlund" and `filter[q]=öst` missed it. Once per database, the stored forms are recomputed
+/// with the service's own rule, a batch per transaction (a database with no such names passes
+/// through quickly). Returns how many customers changed.
+pub fn renormalize_names_once(db: &Db) -> Result<usize, ApiError> {
+    const TASK: &str = "task:normalized-names";
+    const BATCH: i64 = 1_000;
+    if db.run_now(|conn| Ok(repo::task_done(conn, TASK)?))? {
+        return Ok(0);
+    }
+    let (mut after, mut fixed) = (0, 0);
+    loop {
+        let (last_id, changed) = db.run_now(|conn| {
+            let rows = repo::names_after(conn, after, BATCH)?;
+            let mut changed = 0;
+            for (id, first, first_stored, last, last_stored) in &rows {
+                let first_wanted = first.as_deref().map(normalize_name);
+                let last_wanted = last.as_deref().map(normalize_name);
+                if first_wanted != *first_stored || last_wanted != *last_stored {
+                    repo::set_normalized_names(
+                        conn,
+                        *id,
+                        first_wanted.as_deref(),
+                        last_wanted.as_deref(),
+                    )?;
+                    changed += 1;
+                }
+            }
+            Ok((rows.last().map(|row| row.0), changed))
+        })?;
+        fixed += changed;
+        match last_id {
+            Some(id) => after = id,
+            None => break,
+        }
+    }
+    db.run_now(|conn| Ok(repo::mark_task_done(conn, TASK)?))?;
+    Ok(fixed)
 }

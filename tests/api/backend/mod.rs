@@ -13,6 +13,7 @@ mod filters;
 mod groups;
 mod includes;
 mod keyset;
+mod legacy;
 mod paging;
 mod scopes;
 mod sorting;
