@@ -209,11 +209,19 @@ async fn deleting_an_anonymized_customer_again_is_204_and_changes_nothing() {
     let app = spawn_app().await;
     let token = admin(&app).await;
     let reference = id_of(&created(&app, &token, "twice@example.com", "Two", "Ce").await);
-    let first = app.delete(&customer_path(&reference)).bearer(&token).send().await;
+    let first = app
+        .delete(&customer_path(&reference))
+        .bearer(&token)
+        .send()
+        .await;
     assert_eq!(first.status, StatusCode::NO_CONTENT, "{}", first.text);
     let after_first = fetch(&app, &token, &reference).await;
 
-    let second = app.delete(&customer_path(&reference)).bearer(&token).send().await;
+    let second = app
+        .delete(&customer_path(&reference))
+        .bearer(&token)
+        .send()
+        .await;
 
     assert_eq!(second.status, StatusCode::NO_CONTENT, "{}", second.text);
     assert_eq!(fetch(&app, &token, &reference).await, after_first);
