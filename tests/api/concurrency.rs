@@ -48,8 +48,16 @@ async fn shopper(n: usize, apps: [Arc<TestApp>; 2]) -> (String, String, String, 
     let registered = apps[n % 2]
         .register_with(registration(&email, PASSWORD))
         .await;
-    assert_status(registered.status, StatusCode::CREATED, "register", &registered.text);
-    let reference = registered.body["data"]["id"].as_str().expect("id").to_owned();
+    assert_status(
+        registered.status,
+        StatusCode::CREATED,
+        "register",
+        &registered.text,
+    );
+    let reference = registered.body["data"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
 
     let login = apps[(n + 1) % 2].login(&email, PASSWORD).await;
     assert_status(login.status, StatusCode::CREATED, "login", &login.text);
@@ -81,7 +89,12 @@ async fn shopper(n: usize, apps: [Arc<TestApp>; 2]) -> (String, String, String, 
             .bearer(&token)
             .send()
             .await;
-        assert_status(created.status, StatusCode::CREATED, "address", &created.text);
+        assert_status(
+            created.status,
+            StatusCode::CREATED,
+            "address",
+            &created.text,
+        );
         cities.push(city);
     }
     (reference, token, last_name, cities)
@@ -104,7 +117,10 @@ async fn parallel_writers_on_two_instances_see_no_error_and_lose_no_write() {
             .send()
             .await;
         assert_status(read.status, StatusCode::OK, "read", &read.text);
-        assert_eq!(read.body["data"]["attributes"]["lastName"], json!(last_name));
+        assert_eq!(
+            read.body["data"]["attributes"]["lastName"],
+            json!(last_name)
+        );
         let included = read.body["included"].as_array().expect("included");
         let mut found: Vec<String> = included
             .iter()
