@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test test-sqlite test-postgres test-serializable lint bench openapi migrate
+.PHONY: run test test-sqlite test-postgres test-serializable lint bench openapi migrate fuzz
 
 # Starts the service on SQLite (var/glue.db, created and migrated on first start).
 run:
@@ -44,3 +44,8 @@ openapi:
 
 migrate:
 	cargo run --bin glue-customers -- migrate
+
+# Schema-driven fuzzing (schemathesis, installed into target/fuzz/venv on first use) against a
+# fresh server: any 5xx, valid request refused or invalid one accepted fails (fuzz/run.sh).
+fuzz:
+	bash fuzz/run.sh

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
+use utoipa::openapi::header::Header;
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -108,6 +110,7 @@ impl Modify for JsonApiErrors {
             }
             let writes = [&mut item.post, &mut item.patch];
             for operation in writes.into_iter().flatten() {
+                add_error(operation, "408", "The body did not arrive in time");
                 add_error(operation, "413", "Body larger than 1 MiB");
                 add_error(
                     operation,
@@ -136,16 +139,36 @@ impl Modify for JsonApiErrors {
             ];
             for operation in operations.into_iter().flatten() {
                 add_error(operation, "406", "Accept rules out JSON:API");
-                for response in operation.responses.responses.values_mut() {
+                add_error(
+                    operation,
+                    "503",
+                    "The database is unavailable; `Retry-After` says when to try again",
+                );
+                for (status, response) in operation.responses.responses.iter_mut() {
                     if let RefOr::T(response) = response {
                         if let Some(content) = response.content.shift_remove("application/json") {
                             response.content.insert(MEDIA_TYPE.to_owned(), content);
+                        }
+                        if status == "401" {
+                            response
+                                .headers
+                                .insert("WWW-Authenticate".to_owned(), challenge());
                         }
                     }
                 }
             }
         }
     }
+}
+
+/// The bearer challenge of a 401 (RFC 6750 §3): `error="invalid_token"` for a bad token (`001`).
+fn challenge() -> Header {
+    let mut header = Header::new(ObjectBuilder::new().schema_type(Type::String));
+    header.description = Some(
+        "`Bearer realm=\"...\"`, with `error=\"invalid_token\"` when the token was the problem (001)"
+            .to_owned(),
+    );
+    header
 }
 
 /// Adds a JSON:API error response unless the operation documents that status already.

@@ -11,6 +11,8 @@ use serde_json::{Map, Value};
 use crate::error::{ApiError, Violation};
 use crate::text::{is_bidi_control, is_blank, is_control};
 
+pub mod schema;
+
 pub const NOT_BLANK: &str = "This value should not be blank.";
 pub const MISSING: &str = "This field is missing.";
 pub const NOT_A_CHOICE: &str = "The value you selected is not a valid choice.";

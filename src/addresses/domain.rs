@@ -2,6 +2,7 @@
 //! violation, with Symfony's messages. After parsing nothing validates again.
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
@@ -16,22 +17,22 @@ const CITY_MIN: usize = 3;
 const NOT_A_COUNTRY: &str = "This value is not a valid country.";
 
 /// Names and address lines go onto labels and into emails: plain text only.
-const NAME_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(NAME_MAX), Rule::PlainText];
-const LINE_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(LINE_MAX), Rule::PlainText];
-const OPTIONAL_LINE_RULES: &[Rule] = &[Rule::MaxChars(LINE_MAX), Rule::PlainText];
-const ZIP_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(ZIP_MAX), Rule::PlainText];
-const CITY_RULES: &[Rule] = &[
+pub const NAME_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(NAME_MAX), Rule::PlainText];
+pub const LINE_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(LINE_MAX), Rule::PlainText];
+pub const OPTIONAL_LINE_RULES: &[Rule] = &[Rule::MaxChars(LINE_MAX), Rule::PlainText];
+pub const ZIP_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(ZIP_MAX), Rule::PlainText];
+pub const CITY_RULES: &[Rule] = &[
     Rule::NotBlank,
     Rule::MinChars(CITY_MIN),
     Rule::MaxChars(LINE_MAX),
     Rule::PlainText,
 ];
-const ISO2_RULES: &[Rule] = &[
+pub const ISO2_RULES: &[Rule] = &[
     Rule::NotBlank,
     Rule::MaxChars(2),
     Rule::Check(country_check),
 ];
-const SALUTATION_RULES: &[Rule] = &[Rule::NotBlank, Rule::Choice(SALUTATIONS)];
+pub const SALUTATION_RULES: &[Rule] = &[Rule::NotBlank, Rule::Choice(SALUTATIONS)];
 
 /// An ISO 3166-1 alpha-2 code (case-insensitive), with its English name (CONTRACT §3 item 12).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +54,27 @@ pub fn country_name(iso2: &str) -> Option<&'static str> {
     isocountry::CountryCode::for_alpha2(iso2)
         .ok()
         .map(|c| c.name())
+}
+
+/// [`country_check`] as a pattern: every ISO 3166-1 alpha-2 code, in either case, grouped by
+/// its first letter (`^(?:[Aa][DdEe...]|[Bb][...]|...)$`).
+pub fn country_pattern() -> String {
+    let mut groups: BTreeMap<char, BTreeSet<char>> = BTreeMap::new();
+    for code in isocountry::CountryCode::iter() {
+        let mut letters = code.alpha2().chars();
+        if let (Some(first), Some(second)) = (letters.next(), letters.next()) {
+            groups.entry(first).or_default().insert(second);
+        }
+    }
+    let either = |c: &char| format!("{c}{}", c.to_ascii_lowercase());
+    let alternatives: Vec<String> = groups
+        .iter()
+        .map(|(first, seconds)| {
+            let seconds: String = seconds.iter().map(either).collect();
+            format!("[{}][{seconds}]", either(first))
+        })
+        .collect();
+    format!("^(?:{})$", alternatives.join("|"))
 }
 
 /// Like Symfony's `Country`, an empty value is NotBlank's business, not a second error.
@@ -125,4 +147,28 @@ pub fn parse(attrs: &Map<String, Value>, creating: bool) -> Result<AddressInput,
         default_shipping: default_shipping.flatten().unwrap_or(false),
         default_billing: default_billing.flatten().unwrap_or(false),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_country_pattern_names_every_code_in_either_case() {
+        let pattern = country_pattern();
+        assert!(pattern.starts_with("^(?:[Aa][Dd"), "{pattern}");
+        let body = pattern.trim_start_matches("^(?:").trim_end_matches(")$");
+        let mut named = 0;
+        for group in body.split('|') {
+            let (first, seconds) = group.split_at(4);
+            let upper: Vec<char> = seconds.chars().filter(char::is_ascii_uppercase).collect();
+            for second in &upper {
+                let code = format!("{}{second}", &first[1..2]);
+                assert!(Country::parse(&code).is_some(), "{code}");
+                assert!(seconds.contains(second.to_ascii_lowercase()), "{code}");
+            }
+            named += upper.len();
+        }
+        assert_eq!(named, isocountry::CountryCode::iter().count());
+    }
 }

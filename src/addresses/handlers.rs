@@ -4,14 +4,14 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 
 use super::resource::{
-    address_resource, collection_url, AddressAttributes, AddressQuery, Addresses, CreateDoc,
-    UpdateDoc,
+    address_resource, collection_url, AddressAttributes, AddressId, AddressQuery, Addresses,
+    CreateDoc, UpdateDoc,
 };
 use super::{domain, service};
 use crate::auth::AuthenticatedCustomer;
 use crate::error::ApiError;
 use crate::jsonapi::openapi::{
-    CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
+    CollectionDocument, CreateDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
 };
 use crate::jsonapi::{no_content, Document, JsonApiBody, JsonApiQuery, NoQuery};
 use crate::state::AppState;
@@ -20,11 +20,11 @@ type Path2 = web::Path<(String, String)>;
 
 /// The customer's addresses (reference §2.6).
 #[utoipa::path(get, path = "/customers/{customerReference}/addresses", tag = "addresses", security(("bearer" = [])),
-    params(("customerReference" = String, Path, example = "DE--1"), ("fields[addresses]" = Option<String>, Query, description = "Sparse fieldset")),
+    params(("customerReference" = String, Path, example = "DE--1"), JsonApiQuery<AddressQuery>),
     responses(
-        (status = 200, description = "The addresses, oldest first", body = CollectionDocument<AddressAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "Missing access token (002) or not the owner (411)", body = ErrorDocumentDoc),
+        (status = 200, description = "The addresses, oldest first", body = CollectionDocument<AddressAttributes, Addresses>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "Invalid, expired, revoked or tampered access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002), a partner token without the customer scope (insufficient_scope) or not the owner (411)", body = ErrorDocumentDoc),
     ))]
 pub async fn list_addresses(
     query: JsonApiQuery<AddressQuery>,
@@ -52,12 +52,12 @@ pub async fn list_addresses(
 
 /// Add an address (reference §2.6, defaults §3.3).
 #[utoipa::path(post, path = "/customers/{customerReference}/addresses", tag = "addresses", security(("bearer" = [])),
-    params(("customerReference" = String, Path, example = "DE--1"), ("fields[addresses]" = Option<String>, Query, description = "Sparse fieldset")),
-    request_body(content = RequestDocument<CreateDoc>, content_type = "application/vnd.api+json"),
+    params(("customerReference" = String, Path, example = "DE--1"), JsonApiQuery<AddressQuery>),
+    request_body(content = CreateDocument<CreateDoc, Addresses>, content_type = "application/vnd.api+json"),
     responses(
-        (status = 201, description = "Created", body = SingleDocument<AddressAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "Missing access token (002), not the owner (411), or a client-generated id", body = ErrorDocumentDoc),
+        (status = 201, description = "Created", body = SingleDocument<AddressAttributes, Addresses>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "Invalid, expired, revoked or tampered access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002), a partner token without the customer scope (insufficient_scope), not the owner (411), or a client-generated id", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901), or the address limit reached", body = ErrorDocumentDoc),
     ))]
 pub async fn create_address(
@@ -89,11 +89,11 @@ pub async fn create_address(
 
 /// One of the customer's addresses; any other is "not found" (reference §2.6).
 #[utoipa::path(get, path = "/customers/{customerReference}/addresses/{addressUuid}", tag = "addresses", security(("bearer" = [])),
-    params(("customerReference" = String, Path, example = "DE--1"), ("addressUuid" = String, Path), ("fields[addresses]" = Option<String>, Query, description = "Sparse fieldset")),
+    params(("customerReference" = String, Path, example = "DE--1"), ("addressUuid" = inline(AddressId), Path), JsonApiQuery<AddressQuery>),
     responses(
-        (status = 200, description = "The address", body = SingleDocument<AddressAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "Missing access token (002) or not the owner (411)", body = ErrorDocumentDoc),
+        (status = 200, description = "The address", body = SingleDocument<AddressAttributes, Addresses>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "Invalid, expired, revoked or tampered access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002), a partner token without the customer scope (insufficient_scope) or not the owner (411)", body = ErrorDocumentDoc),
         (status = 404, description = "Not one of the customer's addresses (404)", body = ErrorDocumentDoc),
     ))]
 pub async fn get_address(
@@ -116,12 +116,12 @@ pub async fn get_address(
 
 /// Change the attributes sent (reference §2.6, defaults §3.3).
 #[utoipa::path(patch, path = "/customers/{customerReference}/addresses/{addressUuid}", tag = "addresses", security(("bearer" = [])),
-    params(("customerReference" = String, Path, example = "DE--1"), ("addressUuid" = String, Path), ("fields[addresses]" = Option<String>, Query, description = "Sparse fieldset")),
-    request_body(content = RequestDocument<UpdateDoc>, content_type = "application/vnd.api+json"),
+    params(("customerReference" = String, Path, example = "DE--1"), ("addressUuid" = inline(AddressId), Path), JsonApiQuery<AddressQuery>),
+    request_body(content = RequestDocument<UpdateDoc, Addresses>, content_type = "application/vnd.api+json"),
     responses(
-        (status = 200, description = "Updated", body = SingleDocument<AddressAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "Missing access token (002) or not the owner (411)", body = ErrorDocumentDoc),
+        (status = 200, description = "Updated", body = SingleDocument<AddressAttributes, Addresses>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "Invalid, expired, revoked or tampered access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002), a partner token without the customer scope (insufficient_scope) or not the owner (411)", body = ErrorDocumentDoc),
         (status = 404, description = "Not one of the customer's addresses (404)", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901)", body = ErrorDocumentDoc),
     ))]
@@ -148,11 +148,11 @@ pub async fn update_address(
 
 /// Delete an address; a default it was stays unset (reference §3.3).
 #[utoipa::path(delete, path = "/customers/{customerReference}/addresses/{addressUuid}", tag = "addresses", security(("bearer" = [])),
-    params(("customerReference" = String, Path, example = "DE--1"), ("addressUuid" = String, Path)),
+    params(("customerReference" = String, Path, example = "DE--1"), ("addressUuid" = inline(AddressId), Path)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "Missing access token (002) or not the owner (411)", body = ErrorDocumentDoc),
+        (status = 401, description = "Invalid, expired, revoked or tampered access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002), a partner token without the customer scope (insufficient_scope) or not the owner (411)", body = ErrorDocumentDoc),
         (status = 404, description = "Not one of the customer's addresses (404)", body = ErrorDocumentDoc),
     ))]
 pub async fn delete_address(

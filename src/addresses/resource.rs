@@ -3,15 +3,18 @@
 //! the shapes the OpenAPI document shows.
 
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{PartialSchema, ToSchema};
 
-use super::domain::country_name;
+use super::domain::{self, country_name};
 use super::service::AddressView;
-use crate::customers::choices::Salutation;
+use crate::jsonapi::openapi::type_schema;
 use crate::jsonapi::{
     QueryParams, QuerySpec, QuerySpecOf, Relationship, RelationshipLinks, Resource,
     ResourceIdentifier, ResourceKind,
 };
+use crate::validation::schema;
 
 pub const TYPE: &str = "addresses";
 
@@ -20,6 +23,22 @@ pub struct Addresses;
 impl ResourceKind for Addresses {
     const TYPE: &'static str = TYPE;
 }
+
+type_schema!(Addresses);
+
+/// The id of an address in a URL: a random UUID the service assigned (CONTRACT §3 item 12).
+pub struct AddressId;
+
+impl PartialSchema for AddressId {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::Custom("uuid".to_owned())))
+            .into()
+    }
+}
+
+impl ToSchema for AddressId {}
 
 pub const FIELDS: &[&str] = &[
     "salutation",
@@ -63,11 +82,14 @@ pub struct AddressAttributes {
     /// The English name of `iso2Code`.
     #[schema(example = "Germany")]
     pub country: Option<String>,
-    #[schema(example = "DE")]
+    // Not `required`: a sparse fieldset (`fields[addresses]`) may leave any attribute out.
+    #[schema(example = "DE", required = false)]
     pub iso2_code: String,
     pub company: Option<String>,
     pub phone: Option<String>,
+    #[schema(required = false)]
     pub is_default_shipping: bool,
+    #[schema(required = false)]
     pub is_default_billing: bool,
 }
 
@@ -140,65 +162,123 @@ pub fn wanted(query: &QueryParams) -> bool {
     query.includes(TYPE)
 }
 
-/// `POST` attributes (documentation; parsing is in `domain`).
+/// `POST` attributes (documentation; parsing is in `domain`, whose rule lists the schemas
+/// below are built from).
 #[derive(ToSchema)]
 #[schema(as = AddressCreateAttributes, rename_all = "camelCase")]
 #[allow(dead_code)]
 pub struct CreateDoc {
-    salutation: Salutation,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = salutation_schema)]
+    salutation: String,
+    #[schema(schema_with = name_schema)]
     first_name: String,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = name_schema)]
     last_name: String,
-    #[schema(min_length = 1, max_length = 255)]
+    #[schema(schema_with = line_schema)]
     address1: String,
-    #[schema(min_length = 1, max_length = 255)]
+    #[schema(schema_with = line_schema)]
     address2: String,
-    #[schema(max_length = 255)]
+    #[schema(schema_with = optional_line_schema)]
     address3: Option<String>,
-    #[schema(min_length = 1, max_length = 15)]
+    #[schema(schema_with = zip_schema)]
     zip_code: String,
-    #[schema(min_length = 3, max_length = 255)]
+    #[schema(schema_with = city_schema)]
     city: String,
-    /// ISO 3166-1 alpha-2.
-    #[schema(example = "DE", min_length = 2, max_length = 2)]
+    #[schema(schema_with = country_schema)]
     iso2_code: String,
-    #[schema(max_length = 255)]
+    #[schema(schema_with = optional_line_schema)]
     company: Option<String>,
-    #[schema(max_length = 255)]
+    #[schema(schema_with = optional_line_schema)]
     phone: Option<String>,
-    /// Required; `true` makes it the default shipping address (the first address always is).
+    #[schema(schema_with = default_schema)]
     is_default_shipping: bool,
-    /// Required; `true` makes it the default billing address (the first address always is).
+    #[schema(schema_with = default_schema)]
     is_default_billing: bool,
 }
 
-/// `PATCH` attributes: every one optional; only those sent change.
+/// `PATCH` attributes: every one optional; only those sent change, checked as on `POST`.
 #[derive(ToSchema)]
 #[schema(as = AddressUpdateAttributes, rename_all = "camelCase")]
 #[allow(dead_code)]
 pub struct UpdateDoc {
-    salutation: Option<Salutation>,
-    #[schema(max_length = 100)]
+    #[schema(schema_with = salutation_schema)]
+    salutation: Option<String>,
+    #[schema(schema_with = name_schema)]
     first_name: Option<String>,
-    #[schema(max_length = 100)]
+    #[schema(schema_with = name_schema)]
     last_name: Option<String>,
-    #[schema(max_length = 255)]
+    #[schema(schema_with = line_schema)]
     address1: Option<String>,
-    #[schema(max_length = 255)]
+    #[schema(schema_with = line_schema)]
     address2: Option<String>,
-    #[schema(max_length = 255)]
+    #[schema(schema_with = optional_line_schema)]
     address3: Option<String>,
-    #[schema(max_length = 15)]
+    #[schema(schema_with = zip_schema)]
     zip_code: Option<String>,
-    #[schema(min_length = 3, max_length = 255)]
+    #[schema(schema_with = city_schema)]
     city: Option<String>,
-    #[schema(example = "DE", min_length = 2, max_length = 2)]
+    #[schema(schema_with = country_schema)]
     iso2_code: Option<String>,
-    #[schema(max_length = 255)]
+    #[schema(schema_with = optional_line_schema)]
     company: Option<String>,
-    #[schema(max_length = 255)]
+    #[schema(schema_with = optional_line_schema)]
     phone: Option<String>,
+    #[schema(schema_with = default_schema)]
     is_default_shipping: Option<bool>,
+    #[schema(schema_with = default_schema)]
     is_default_billing: Option<bool>,
+}
+
+const PLAIN: &str = "Plain text: no control or bidirectional-override characters.";
+
+fn salutation_schema() -> Object {
+    schema::string(domain::SALUTATION_RULES).build()
+}
+
+fn name_schema() -> Object {
+    schema::string(domain::NAME_RULES)
+        .description(Some(PLAIN))
+        .build()
+}
+
+fn line_schema() -> Object {
+    schema::string(domain::LINE_RULES)
+        .description(Some(PLAIN))
+        .build()
+}
+
+fn optional_line_schema() -> Object {
+    schema::string(domain::OPTIONAL_LINE_RULES)
+        .description(Some(PLAIN))
+        .build()
+}
+
+fn zip_schema() -> Object {
+    schema::string(domain::ZIP_RULES)
+        .description(Some(PLAIN))
+        .build()
+}
+
+fn city_schema() -> Object {
+    schema::string(domain::CITY_RULES)
+        .description(Some(PLAIN))
+        .build()
+}
+
+fn country_schema() -> Object {
+    schema::string(domain::ISO2_RULES)
+        .pattern(Some(domain::country_pattern()))
+        .description(Some(
+            "ISO 3166-1 alpha-2, either case (stored in upper case); `country` in the answer is its English name.",
+        ))
+        .examples(["DE"])
+        .build()
+}
+
+fn default_schema() -> Object {
+    schema::boolean()
+        .description(Some(
+            "`true` makes it the default address of its kind (the first address always is); `false` or `null` leaves the default where it is.",
+        ))
+        .build()
 }

@@ -5,22 +5,23 @@ use actix_web::{web, HttpResponse};
 
 use super::resource::{
     token_resource, AccessTokens, LoginDoc, RefreshDoc, RefreshTokens, TokenAttributes,
+    SECRET_RULES, USERNAME_RULES,
 };
 use super::revocation;
 use super::service::{self, Lifetimes, LoginAttempt, LoginRules};
 use super::{AuthenticatedCustomer, PublicCaller};
 use crate::error::ApiError;
-use crate::jsonapi::openapi::{ErrorDocumentDoc, RequestDocument, SingleDocument};
+use crate::jsonapi::openapi::{CreateDocument, ErrorDocumentDoc, SingleDocument};
 use crate::jsonapi::{no_content, Document, JsonApiBody, JsonApiQuery, NoQuery, ResourceKind};
 use crate::net::ClientIp;
 use crate::state::AppState;
-use crate::validation::{Rule, Validator};
+use crate::validation::Validator;
 
 /// Log in with email and password (reference §2.11).
 #[utoipa::path(post, path = "/access-tokens", tag = "auth", security((), ("bearer" = [])),
-    request_body(content = RequestDocument<LoginDoc>, content_type = "application/vnd.api+json"),
+    request_body(content = CreateDocument<LoginDoc, AccessTokens>, content_type = "application/vnd.api+json"),
     responses(
-        (status = 201, description = "Tokens issued", body = SingleDocument<TokenAttributes>, content_type = "application/vnd.api+json"),
+        (status = 201, description = "Tokens issued", body = SingleDocument<TokenAttributes, AccessTokens>, content_type = "application/vnd.api+json"),
         (status = 401, description = "Failed to authenticate user (003): the same answer for every reason; or a bearer token was sent and is not valid (001)", body = ErrorDocumentDoc),
         (status = 429, description = "Too many failed logins for the account or from the address (4401); `Retry-After` says when to try again", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901)", body = ErrorDocumentDoc),
@@ -33,8 +34,8 @@ pub async fn create_access_token(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut v = Validator::new(&body.attributes);
-    let username = v.required("username", &[Rule::NotBlank, Rule::Email]);
-    let secret = v.required("password", &[Rule::NotBlank]);
+    let username = v.required("username", USERNAME_RULES);
+    let secret = v.required("password", SECRET_RULES);
     v.finish()?;
     let (Some(Some(username)), Some(Some(password))) = (username, secret) else {
         return Err(ApiError::internal("validated login lacks a field"));
@@ -54,9 +55,9 @@ pub async fn create_access_token(
 
 /// Exchange a refresh token for a new pair; the old one is spent (reference §2.12).
 #[utoipa::path(post, path = "/refresh-tokens", tag = "auth", security((), ("bearer" = [])),
-    request_body(content = RequestDocument<RefreshDoc>, content_type = "application/vnd.api+json"),
+    request_body(content = CreateDocument<RefreshDoc, RefreshTokens>, content_type = "application/vnd.api+json"),
     responses(
-        (status = 201, description = "Tokens issued", body = SingleDocument<TokenAttributes>, content_type = "application/vnd.api+json"),
+        (status = 201, description = "Tokens issued", body = SingleDocument<TokenAttributes, RefreshTokens>, content_type = "application/vnd.api+json"),
         (status = 401, description = "Failed to refresh token (004); or a bearer token was sent and is not valid (001)", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901)", body = ErrorDocumentDoc),
     ))]
@@ -67,7 +68,7 @@ pub async fn create_refresh_token(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut v = Validator::new(&body.attributes);
-    let presented = v.required("refreshToken", &[Rule::NotBlank]);
+    let presented = v.required("refreshToken", SECRET_RULES);
     v.finish()?;
     let Some(Some(presented)) = presented else {
         return Err(ApiError::internal("validated refresh lacks the token"));
@@ -86,8 +87,8 @@ pub async fn create_refresh_token(
     params(("refreshToken" = String, Path, description = "A refresh token, or `mine` for all of the caller's")),
     responses(
         (status = 204, description = "Revoked (or nothing to revoke)"),
-        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "Missing access token (002)", body = ErrorDocumentDoc),
+        (status = 401, description = "Invalid, expired, revoked or tampered access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002), a partner token without the customer scope (insufficient_scope)", body = ErrorDocumentDoc),
     ))]
 pub async fn delete_refresh_token(
     _query: JsonApiQuery<NoQuery>,

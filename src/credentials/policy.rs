@@ -1,10 +1,12 @@
 //! The password policy (CONTRACT §3 item 9): Spryker's request rules (`901`) and its Zed rules
 //! (`421`, `422`), shared by registration, password change and password reset.
 
+use utoipa::openapi::schema::Object;
+
 use super::MAX_PASSWORD_BYTES;
 use crate::error::Code;
 use crate::settings::PasswordPolicy;
-use crate::validation::{Rule, Validator};
+use crate::validation::{schema, Rule, Validator};
 
 /// Spryker's special characters (reference §2.1, R1).
 const SPECIAL: &str = "!@#$%^&*()_-+=[]{}|;:<>.,/?\\~";
@@ -61,6 +63,93 @@ pub fn validate_new(
         return None;
     }
     value
+}
+
+/// A new password as JSON Schema (the OpenAPI document): the `901` rules, the character
+/// classes and the run rule as a pattern. The byte limit shows as a length (a character is at
+/// least one byte); the byte count itself and the common-password list are beyond a schema.
+pub fn new_password_schema(policy: &PasswordPolicy) -> Object {
+    let rules = password_rules(policy);
+    let mut object = schema::string(&rules).build();
+    let mut lookaheads = String::new();
+    // Unicode's Uppercase and Lowercase properties are what `char::is_uppercase` and
+    // `char::is_lowercase` test.
+    let classes = [
+        (policy.require_upper, "\\p{Uppercase}".to_owned()),
+        (policy.require_lower, "\\p{Lowercase}".to_owned()),
+        (policy.require_digit, "[0-9]".to_owned()),
+        (policy.require_special, special_class()),
+    ];
+    for (required, class) in classes {
+        if required {
+            lookaheads.push_str(&format!("(?=[\\s\\S]*{class})"));
+        }
+    }
+    if policy.max_repeat > 0 {
+        let repeat = policy.max_repeat;
+        lookaheads.push_str(&format!("(?![\\s\\S]*([\\s\\S])\\1{{{repeat}}})"));
+    }
+    if let Some(pattern) = object.pattern.take() {
+        object.pattern = Some(format!("^{lookaheads}{}", pattern.trim_start_matches('^')));
+    }
+    object.description = Some(describe(policy));
+    object
+}
+
+/// `confirmPassword` as JSON Schema: its length rules; that it equals the new password is
+/// beyond a schema.
+pub fn confirm_schema(policy: &PasswordPolicy, equals: &str) -> Object {
+    let mut object = schema::string(&confirm_rules(policy)).build();
+    object.description = Some(format!("Must equal `{equals}`."));
+    object
+}
+
+/// [`SPECIAL`] as an ECMA-262 character class.
+fn special_class() -> String {
+    let mut class = String::from("[");
+    for c in SPECIAL.chars() {
+        if "\\]-[^".contains(c) {
+            class.push('\\');
+        }
+        class.push(c);
+    }
+    class.push(']');
+    class
+}
+
+fn describe(policy: &PasswordPolicy) -> String {
+    let mut needs = Vec::new();
+    for (required, what) in [
+        (policy.require_upper, "an upper-case letter"),
+        (policy.require_lower, "a lower-case letter"),
+        (policy.require_digit, "a digit (0-9)"),
+        (
+            policy.require_special,
+            "one of `!@#$%^&*()_-+=[]{}|;:<>.,/?\\~`",
+        ),
+    ] {
+        if required {
+            needs.push(what);
+        }
+    }
+    let mut text = format!(
+        "The default policy: at least {} characters and at most {MAX_PASSWORD_BYTES} bytes of UTF-8",
+        policy.min_length
+    );
+    if !needs.is_empty() {
+        text.push_str(&format!("; {}", needs.join(", ")));
+    }
+    if policy.max_repeat > 0 {
+        text.push_str(&format!(
+            "; no character more than {} times in a row",
+            policy.max_repeat
+        ));
+    }
+    if policy.deny_common {
+        text.push_str("; not on the bundled list of common passwords");
+    }
+    text.push('.');
+    text
 }
 
 /// The rules Spryker checks after request validation (Zed policy, reference §3.7): a run of
@@ -120,6 +209,63 @@ mod tests {
             vec![Code::PasswordCommon]
         );
         assert!(policy_violations("Kx9!vTq2#mWz", &policy).is_empty());
+    }
+
+    #[test]
+    fn the_schema_states_the_default_policy() {
+        let object = new_password_schema(&PasswordPolicy::default());
+        let pattern = object.pattern.unwrap_or_default();
+        assert!(
+            pattern.starts_with("^(?=[\\s\\S]*\\p{Uppercase})"),
+            "{pattern}"
+        );
+        assert!(
+            pattern.contains("(?![\\s\\S]*([\\s\\S])\\1{2})"),
+            "{pattern}"
+        );
+        assert!(
+            pattern.contains("[!@#$%\\^&*()_\\-+=\\[\\]{}|;:<>.,/?\\\\~]"),
+            "{pattern}"
+        );
+        assert_eq!((object.min_length, object.max_length), (Some(12), Some(72)));
+    }
+
+    /// The schema accepts a password exactly when the `901` rules and the run rule do (the
+    /// common-password list and the byte count are beyond a schema; none of these is common).
+    #[test]
+    fn the_schema_accepts_exactly_the_passwords_the_rules_accept() {
+        let policy = PasswordPolicy::default();
+        let schema = serde_json::to_value(new_password_schema(&policy)).expect("serializes");
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("schema compiles");
+        for password in [
+            "Kx9!vTq2#mWz",
+            "kx9!vtq2#mwz",
+            "KX9!VTQ2#MWZ",
+            "Kxa!vTqb#mWz",
+            "Kx9avTq2bmWz",
+            "Kx9!vTq2#mW",
+            "Kx9!vvvTq2#mW",
+            "Kx9!vvTq2#mWz",
+            "Ⓚx9!vTq2#mWzq",
+            "Éx9!vTq2#mWzq",
+            "Kx9!vTq2#mWz\u{0}",
+            "Kx9!vTq2#mWz\n",
+            "  Kx9!vTq2#m ",
+            "Kx9!vTq2#mWz😀😀",
+        ] {
+            let attributes = serde_json::json!({ "password": password });
+            let map = attributes.as_object().expect("object");
+            let mut v = Validator::new(map);
+            let valid = validate_new(&mut v, "password", &policy, true);
+            let accepted = v.finish().is_ok()
+                && valid.flatten().is_some()
+                && !policy_violations(password, &policy).contains(&Code::PasswordSequence);
+            let value = serde_json::Value::from(password);
+            assert_eq!(validator.is_valid(&value), accepted, "{password:?}");
+        }
     }
 
     #[test]

@@ -13,7 +13,14 @@ use crate::validation::{parse_date, Rule, Validator};
 const NAME_MAX: usize = 100;
 /// Names go into emails: plain text, not blank even when only invisible characters.
 pub const NAME_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(NAME_MAX), Rule::PlainText];
-const EMAIL_MAX: usize = 100;
+/// Spryker's Zed limit (`417`), checked after these rules.
+pub const EMAIL_MAX: usize = 100;
+pub const EMAIL_RULES: &[Rule] = &[Rule::NotBlank, Rule::Email];
+pub const GENDER_RULES: &[Rule] = &[Rule::NotBlank, Rule::Choice(GENDERS)];
+pub const SALUTATION_RULES: &[Rule] = &[Rule::NotBlank, Rule::Choice(SALUTATIONS)];
+pub const DATE_RULES: &[Rule] = &[Rule::Date];
+/// `registrationKey`.
+pub const KEY_RULES: &[Rule] = &[Rule::NotBlank];
 
 /// `{store}--{n}` (CONTRACT §3 item 11). Opaque to clients.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,15 +92,15 @@ pub fn parse_registration(
     policy: &PasswordPolicy,
 ) -> Result<Registration, ApiError> {
     let mut v = Validator::new(attrs);
-    let email = v.required("email", &[Rule::NotBlank, Rule::Email]);
-    let gender = v.required("gender", &[Rule::NotBlank, Rule::Choice(GENDERS)]);
-    let salutation = v.required("salutation", &[Rule::NotBlank, Rule::Choice(SALUTATIONS)]);
+    let email = v.required("email", EMAIL_RULES);
+    let gender = v.required("gender", GENDER_RULES);
+    let salutation = v.required("salutation", SALUTATION_RULES);
     let first_name = v.required("firstName", NAME_RULES);
     let last_name = v.required("lastName", NAME_RULES);
     let password = validate_new(&mut v, "password", policy, true);
     let confirm = v.required("confirmPassword", &confirm_rules(policy));
     let terms = v.required_true("acceptedTerms");
-    let date_of_birth = v.optional("dateOfBirth", &[Rule::Date]);
+    let date_of_birth = v.optional("dateOfBirth", DATE_RULES);
     v.finish()?;
 
     let (
@@ -153,12 +160,12 @@ pub fn parse_changes(
     policy: &PasswordPolicy,
 ) -> Result<CustomerChanges, ApiError> {
     let mut v = Validator::new(attrs);
-    let email = v.optional("email", &[Rule::NotBlank, Rule::Email]);
-    let gender = v.optional("gender", &[Rule::NotBlank, Rule::Choice(GENDERS)]);
-    let salutation = v.optional("salutation", &[Rule::NotBlank, Rule::Choice(SALUTATIONS)]);
+    let email = v.optional("email", EMAIL_RULES);
+    let gender = v.optional("gender", GENDER_RULES);
+    let salutation = v.optional("salutation", SALUTATION_RULES);
     let first_name = v.optional("firstName", NAME_RULES);
     let last_name = v.optional("lastName", NAME_RULES);
-    let date_of_birth = v.optional("dateOfBirth", &[Rule::Date]);
+    let date_of_birth = v.optional("dateOfBirth", DATE_RULES);
     let password = validate_new(&mut v, "password", policy, false);
     let confirm = v.optional("confirmPassword", &confirm_rules(policy));
     v.finish()?;
@@ -188,7 +195,7 @@ pub fn parse_changes(
 /// Spryker's `424`).
 pub fn parse_confirmation(attrs: &Map<String, Value>) -> Result<String, ApiError> {
     let mut v = Validator::new(attrs);
-    let key = v.required("registrationKey", &[Rule::NotBlank]);
+    let key = v.required("registrationKey", KEY_RULES);
     v.finish()?;
     let Some(Some(key)) = key else {
         return Err(ApiError::internal("validated confirmation lacks the key"));

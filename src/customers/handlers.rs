@@ -15,7 +15,7 @@ use crate::auth::{self, AuthenticatedCustomer, PublicCaller};
 use crate::credentials;
 use crate::error::{ApiError, Code};
 use crate::jsonapi::openapi::{
-    CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
+    CollectionDocument, CreateDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
 };
 use crate::jsonapi::{
     no_content, Document, JsonApiBody, JsonApiQuery, NoQuery, QueryParams, Resource,
@@ -25,10 +25,10 @@ use crate::state::AppState;
 
 /// Register a customer.
 #[utoipa::path(post, path = "/customers", tag = "customers", security((), ("bearer" = [])),
-    params(("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names")),
-    request_body(content = RequestDocument<RegistrationDoc>, content_type = "application/vnd.api+json"),
+    params(JsonApiQuery<CustomerQuery>),
+    request_body(content = CreateDocument<RegistrationDoc, Customers>, content_type = "application/vnd.api+json"),
     responses(
-        (status = 201, description = "Registered", body = SingleDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
+        (status = 201, description = "Registered", body = SingleDocument<CustomerAttributes, Customers>, content_type = "application/vnd.api+json"),
         (status = 401, description = "A bearer token was sent and is invalid, expired, revoked or tampered with (001); without one, none is needed", body = ErrorDocumentDoc),
         (status = 400, description = "Bad document, terms not accepted (413) or password policy (418-422)", body = ErrorDocumentDoc),
         (status = 403, description = "Client-generated id", body = ErrorDocumentDoc),
@@ -80,11 +80,11 @@ pub async fn create_customer(
 
 /// The token owner, as a collection of one (reference §2.2).
 #[utoipa::path(get, path = "/customers", tag = "customers", security(("bearer" = [])),
-    params(("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names (and `addresses`)"), ("fields[addresses]" = Option<String>, Query, description = "Sparse fieldset of included addresses"), ("include" = Option<String>, Query, description = "`addresses`: the customer's addresses in `included`")),
+    params(JsonApiQuery<CustomerQuery>),
     responses(
-        (status = 200, description = "The authenticated customer", body = CollectionDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "Missing access token (002)", body = ErrorDocumentDoc),
+        (status = 200, description = "The authenticated customer", body = CollectionDocument<CustomerAttributes, Customers>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "Invalid, expired, revoked or tampered access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002), a partner token without the customer scope (insufficient_scope)", body = ErrorDocumentDoc),
     ))]
 pub async fn list_customers(
     query: JsonApiQuery<CustomerQuery>,
@@ -133,11 +133,11 @@ fn including(document: Document, included: Option<Vec<Resource>>) -> Document {
 
 /// One's own customer resource; any other reference is "not found" (reference §2.3).
 #[utoipa::path(get, path = "/customers/{customerReference}", tag = "customers", security(("bearer" = [])),
-    params(("customerReference" = String, Path, example = "DE--1"), ("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names (and `addresses`)"), ("fields[addresses]" = Option<String>, Query, description = "Sparse fieldset of included addresses"), ("include" = Option<String>, Query, description = "`addresses`: the customer's addresses in `included`")),
+    params(("customerReference" = String, Path, example = "DE--1"), JsonApiQuery<CustomerQuery>),
     responses(
-        (status = 200, description = "The customer", body = SingleDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "Missing access token (002)", body = ErrorDocumentDoc),
+        (status = 200, description = "The customer", body = SingleDocument<CustomerAttributes, Customers>, content_type = "application/vnd.api+json"),
+        (status = 401, description = "Invalid, expired, revoked or tampered access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002), a partner token without the customer scope (insufficient_scope)", body = ErrorDocumentDoc),
         (status = 404, description = "Not the token owner or unknown (402)", body = ErrorDocumentDoc),
     ))]
 pub async fn get_customer(
@@ -155,13 +155,13 @@ pub async fn get_customer(
 
 /// Change the attributes sent; the others keep their values (reference §2.4).
 #[utoipa::path(patch, path = "/customers/{customerReference}", tag = "customers", security(("bearer" = [])),
-    params(("customerReference" = String, Path, example = "DE--1"), ("fields[customers]" = Option<String>, Query, description = "Sparse fieldset: comma-separated attribute names")),
-    request_body(content = RequestDocument<UpdateDoc>, content_type = "application/vnd.api+json"),
+    params(("customerReference" = String, Path, example = "DE--1"), JsonApiQuery<CustomerQuery>),
+    request_body(content = RequestDocument<UpdateDoc, Customers>, content_type = "application/vnd.api+json"),
     responses(
-        (status = 200, description = "Updated", body = SingleDocument<CustomerAttributes>, content_type = "application/vnd.api+json"),
+        (status = 200, description = "Updated", body = SingleDocument<CustomerAttributes, Customers>, content_type = "application/vnd.api+json"),
         (status = 400, description = "Bad document", body = ErrorDocumentDoc),
-        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "Missing access token (002) or not the owner (411)", body = ErrorDocumentDoc),
+        (status = 401, description = "Invalid, expired, revoked or tampered access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002), a partner token without the customer scope (insufficient_scope) or not the owner (411)", body = ErrorDocumentDoc),
         (status = 409, description = "Type or id does not match", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901), email taken (400), email format (416, 417)", body = ErrorDocumentDoc),
     ))]
@@ -190,8 +190,8 @@ pub async fn update_customer(
     params(("customerReference" = String, Path, example = "DE--1")),
     responses(
         (status = 204, description = "Anonymized; every token of the customer is revoked"),
-        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "Missing access token (002) or not the owner (411)", body = ErrorDocumentDoc),
+        (status = 401, description = "Invalid, expired, revoked or tampered access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002), a partner token without the customer scope (insufficient_scope) or not the owner (411)", body = ErrorDocumentDoc),
     ))]
 pub async fn delete_customer(
     _query: JsonApiQuery<NoQuery>,
@@ -215,7 +215,7 @@ pub async fn delete_customer(
 
 /// Confirm the email address with the key from the confirmation email (reference §2.10).
 #[utoipa::path(post, path = "/customer-confirmation", tag = "customers", security((), ("bearer" = [])),
-    request_body(content = RequestDocument<ConfirmationDoc>, content_type = "application/vnd.api+json"),
+    request_body(content = CreateDocument<ConfirmationDoc, CustomerConfirmations>, content_type = "application/vnd.api+json"),
     responses(
         (status = 204, description = "Confirmed; the customer can log in"),
         (status = 401, description = "A bearer token was sent and is invalid, expired, revoked or tampered with (001); without one, none is needed", body = ErrorDocumentDoc),

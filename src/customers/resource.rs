@@ -5,10 +5,16 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::choices::{Gender, Salutation};
+use utoipa::openapi::schema::{KnownFormat, Object, SchemaFormat};
+
+use super::domain;
 use super::model::Customer;
 use crate::addresses::resource::FIELDS as ADDRESS_FIELDS;
+use crate::credentials::policy;
+use crate::jsonapi::openapi::type_schema;
 use crate::jsonapi::{QueryParams, QuerySpec, QuerySpecOf, Resource, ResourceKind, Timestamp};
+use crate::settings::PasswordPolicy;
+use crate::validation::schema;
 
 pub const TYPE: &str = "customers";
 
@@ -35,12 +41,14 @@ impl ResourceKind for CustomerConfirmations {
     const TYPE: &'static str = "customer-confirmation";
 }
 
+type_schema!(Customers, CustomerConfirmations);
+
 /// `POST /customer-confirmation` attributes (documentation; parsing is in `domain`).
 #[derive(ToSchema)]
 #[schema(as = CustomerConfirmationAttributes, rename_all = "camelCase")]
 #[allow(dead_code)]
 pub struct ConfirmationDoc {
-    /// The key from the confirmation email's link (`token`).
+    #[schema(schema_with = key_schema)]
     registration_key: String,
 }
 
@@ -119,51 +127,112 @@ pub fn customer_resource(customer: &Customer, public_url: &str, query: &QueryPar
     )
 }
 
-/// `POST /customers` attributes (documentation; parsing is in `domain`, whose rules these
-/// limits repeat: 12 characters minimum, 72 bytes maximum, at least one upper-case letter,
-/// lower-case letter, digit and special character, no run of three, not a common password).
+/// `POST /customers` attributes (documentation; parsing is in `domain`, whose rule lists the
+/// schemas below are built from).
 #[derive(ToSchema)]
 #[schema(as = CustomerRegistrationAttributes, rename_all = "camelCase")]
 #[allow(dead_code)]
 pub struct RegistrationDoc {
-    #[schema(example = "sonia@example.com", format = Email, max_length = 100)]
+    #[schema(schema_with = email_schema)]
     email: String,
-    gender: Gender,
-    salutation: Salutation,
-    #[schema(example = "Sonia", min_length = 1, max_length = 100)]
+    #[schema(schema_with = gender_schema)]
+    gender: String,
+    #[schema(schema_with = salutation_schema)]
+    salutation: String,
+    #[schema(schema_with = name_schema)]
     first_name: String,
-    #[schema(example = "Wagner", min_length = 1, max_length = 100)]
+    #[schema(schema_with = name_schema)]
     last_name: String,
-    #[schema(example = "change-Me-2026!", min_length = 12, max_length = 72)]
+    #[schema(schema_with = password_schema)]
     password: String,
-    #[schema(example = "change-Me-2026!", min_length = 12, max_length = 72)]
+    #[schema(schema_with = confirm_schema)]
     confirm_password: String,
-    /// Must be `true`.
+    #[schema(schema_with = schema::must_be_true)]
     accepted_terms: bool,
-    #[schema(format = Date)]
+    #[schema(schema_with = date_schema)]
     date_of_birth: Option<String>,
 }
 
-/// `PATCH /customers/{ref}` attributes (documentation): every attribute optional.
+/// `PATCH /customers/{ref}` attributes (documentation): every attribute optional; those sent
+/// are checked as on registration.
 #[derive(ToSchema)]
 #[schema(as = CustomerUpdateAttributes, rename_all = "camelCase")]
 #[allow(dead_code)]
 pub struct UpdateDoc {
-    #[schema(format = Email, max_length = 100)]
+    #[schema(schema_with = email_schema)]
     email: Option<String>,
-    gender: Option<Gender>,
-    salutation: Option<Salutation>,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = gender_schema)]
+    gender: Option<String>,
+    #[schema(schema_with = salutation_schema)]
+    salutation: Option<String>,
+    #[schema(schema_with = name_schema)]
     first_name: Option<String>,
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = name_schema)]
     last_name: Option<String>,
-    #[schema(format = Date)]
+    #[schema(schema_with = date_schema)]
     date_of_birth: Option<String>,
     /// Accepted and ignored, as Spryker does: it is validated like a new password but never
     /// applied. Change a password with `PATCH /customer-password/{customerReference}`.
-    #[schema(min_length = 12, max_length = 72)]
+    #[schema(schema_with = ignored_password_schema)]
     password: Option<String>,
-    /// Accepted and ignored with `password`; must equal it when both are sent.
-    #[schema(min_length = 12, max_length = 72)]
+    #[schema(schema_with = confirm_schema)]
     confirm_password: Option<String>,
+}
+
+/// `email`: the validator's rules, then Spryker's Zed checks (`416`, `417`).
+fn email_schema() -> Object {
+    schema::string(domain::EMAIL_RULES)
+        .pattern(Some(schema::email(true)))
+        .max_length(Some(domain::EMAIL_MAX))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .examples(["sonia@example.com"])
+        .build()
+}
+
+fn gender_schema() -> Object {
+    schema::string(domain::GENDER_RULES).build()
+}
+
+fn salutation_schema() -> Object {
+    schema::string(domain::SALUTATION_RULES).build()
+}
+
+fn name_schema() -> Object {
+    schema::string(domain::NAME_RULES)
+        .description(Some(
+            "Plain text: no control or bidirectional-override characters.",
+        ))
+        .build()
+}
+
+fn date_schema() -> Object {
+    schema::string(domain::DATE_RULES)
+        .examples(["1990-05-17"])
+        .build()
+}
+
+fn password_schema() -> Object {
+    policy::new_password_schema(&PasswordPolicy::default())
+}
+
+fn ignored_password_schema() -> Object {
+    let mut object = password_schema();
+    object.description = Some(format!(
+        "Accepted and ignored, as Spryker does: validated like a new password, never applied; \
+         when sent, `confirmPassword` must equal it. {}",
+        object.description.unwrap_or_default()
+    ));
+    object
+}
+
+fn confirm_schema() -> Object {
+    policy::confirm_schema(&PasswordPolicy::default(), "password")
+}
+
+fn key_schema() -> Object {
+    schema::string(domain::KEY_RULES)
+        .description(Some(
+            "The key from the confirmation email's link (`token`).",
+        ))
+        .build()
 }

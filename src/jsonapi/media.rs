@@ -42,8 +42,10 @@ fn check_request(req: &ServiceRequest) -> Result<(), ApiError> {
             return Err(ApiError::NotAcceptable);
         }
     }
-    // Only the methods our resources accept bodies on; anything else meets its 405 first.
-    if [Method::POST, Method::PATCH].contains(req.method()) {
+    // Only the methods our resources accept bodies on, and only when a body comes: without
+    // one there is nothing to negotiate, and a method the path does not route meets its 405
+    // (a routed one finds the body missing: 400).
+    if [Method::POST, Method::PATCH].contains(req.method()) && has_body(req) {
         let content_type = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -59,6 +61,16 @@ fn check_request(req: &ServiceRequest) -> Result<(), ApiError> {
         return Err(ApiError::Domain(Code::SimultaneousAuthentication));
     }
     Ok(())
+}
+
+/// A request body follows the headers: a non-zero `Content-Length`, or `Transfer-Encoding`.
+fn has_body(req: &ServiceRequest) -> bool {
+    let headers = req.headers();
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0")
 }
 
 struct MediaRange<'a> {

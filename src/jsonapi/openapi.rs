@@ -1,8 +1,65 @@
 //! Shapes of JSON:API documents for the OpenAPI document only (the server builds documents
-//! with `Document`/`ErrorDocument`).
+//! with `Document`/`ErrorDocument`), and the query parameters of a [`QuerySpec`] as OpenAPI
+//! parameters.
+//!
+//! Documents name their resource type as a second type parameter, a [`ResourceKind`] marker
+//! given a schema by [`type_schema!`]: `data.type` is then a `const` of that one type.
+//! Without it (the default, [`AnyType`]), `type` is any string.
 #![allow(dead_code)]
 
-use utoipa::ToSchema;
+use std::borrow::Cow;
+
+use serde_json::Value;
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::{RefOr, Required};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
+
+use super::query::{JsonApiQuery, QuerySpec, QuerySpecOf};
+
+/// A string schema whose only value is `kind` (`const`, which utoipa's model lacks, is its one
+/// extension).
+pub fn type_const(kind: &str) -> RefOr<Schema> {
+    let mut object = ObjectBuilder::new().schema_type(Type::String).build();
+    object.extensions = Some(Extensions::from_iter([("const", Value::from(kind))]));
+    object.into()
+}
+
+/// Gives resource-kind markers the schema of their `type`: `type_schema!(Customers, ...)`.
+macro_rules! type_schema {
+    ($($kind:ty),+ $(,)?) => {$(
+        impl utoipa::PartialSchema for $kind {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                $crate::jsonapi::openapi::type_const(<$kind as $crate::jsonapi::ResourceKind>::TYPE)
+            }
+        }
+        impl utoipa::ToSchema for $kind {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(<$kind as $crate::jsonapi::ResourceKind>::TYPE)
+            }
+        }
+    )+};
+}
+pub(crate) use type_schema;
+
+/// The type of documents whose annotation names none: any non-empty string.
+pub struct AnyType;
+
+impl PartialSchema for AnyType {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .into()
+    }
+}
+
+impl ToSchema for AnyType {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("ResourceType")
+    }
+}
 
 #[derive(ToSchema)]
 pub struct JsonApiVersion {
@@ -16,40 +73,65 @@ pub struct SelfLink {
     self_: String,
 }
 
-/// A request document: `{"data": {"type": ..., "attributes": {...}}}`.
+fn null_only() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Null)
+        .description(Some(
+            "Client-generated ids are refused (403): absent or `null`.",
+        ))
+}
+
+/// A create request (`POST`): `{"data": {"type": ..., "attributes": {...}}}`. Another `type`
+/// is refused (409).
 #[derive(ToSchema)]
-pub struct RequestDocument<A: ToSchema> {
-    data: RequestResource<A>,
+pub struct CreateDocument<A: ToSchema, K: ToSchema = AnyType> {
+    data: NewResource<A, K>,
 }
 
 #[derive(ToSchema)]
-pub struct RequestResource<A: ToSchema> {
-    #[schema(rename = "type")]
-    kind: String,
-    /// Refused on create (403); must match the URL on update (409).
+pub struct NewResource<A: ToSchema, K: ToSchema = AnyType> {
+    #[schema(rename = "type", inline)]
+    kind: K,
+    #[schema(schema_with = null_only)]
+    id: Option<()>,
+    attributes: A,
+}
+
+/// An update request (`PATCH`): `{"data": {"type": ..., "id": ..., "attributes": {...}}}`.
+/// Another `type` is refused (409).
+#[derive(ToSchema)]
+pub struct RequestDocument<A: ToSchema, K: ToSchema = AnyType> {
+    data: RequestResource<A, K>,
+}
+
+#[derive(ToSchema)]
+pub struct RequestResource<A: ToSchema, K: ToSchema = AnyType> {
+    #[schema(rename = "type", inline)]
+    kind: K,
+    /// May be left out. Where the URL names the resource, an id sent must be that one (409).
     id: Option<String>,
     attributes: A,
 }
 
 #[derive(ToSchema)]
-pub struct ResourceObject<A: ToSchema> {
-    #[schema(rename = "type")]
-    kind: String,
+pub struct ResourceObject<A: ToSchema, K: ToSchema = AnyType> {
+    #[schema(rename = "type", inline)]
+    kind: K,
     id: String,
     attributes: A,
     links: SelfLink,
 }
 
 #[derive(ToSchema)]
-pub struct SingleDocument<A: ToSchema> {
+pub struct SingleDocument<A: ToSchema, K: ToSchema = AnyType> {
     jsonapi: JsonApiVersion,
-    data: ResourceObject<A>,
+    data: ResourceObject<A, K>,
 }
 
 #[derive(ToSchema)]
-pub struct CollectionDocument<A: ToSchema> {
+pub struct CollectionDocument<A: ToSchema, K: ToSchema = AnyType> {
     jsonapi: JsonApiVersion,
-    data: Vec<ResourceObject<A>>,
+    data: Vec<ResourceObject<A, K>>,
     links: SelfLink,
 }
 
@@ -76,4 +158,124 @@ pub struct ErrorObjectDoc {
 pub struct ErrorDocumentDoc {
     jsonapi: JsonApiVersion,
     errors: Vec<ErrorObjectDoc>,
+}
+
+/// `params(JsonApiQuery<Spec>)` in a handler's annotation: the query parameters its spec
+/// accepts, each with the values [`QueryParams::parse`](super::QueryParams::parse) allows.
+impl<S: QuerySpecOf> IntoParams for JsonApiQuery<S> {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        spec_parameters(&S::SPEC)
+    }
+}
+
+fn spec_parameters(spec: &QuerySpec) -> Vec<Parameter> {
+    let mut parameters = Vec::new();
+    if !spec.include.is_empty() {
+        parameters.push(list(
+            "include",
+            &alternatives(spec.include),
+            true,
+            &format!(
+                "Relationships to include, comma-separated: {}; empty: none.",
+                names(spec.include)
+            ),
+        ));
+    }
+    for (kind, fields) in spec.fields {
+        parameters.push(list(
+            &format!("fields[{kind}]"),
+            &alternatives(fields),
+            true,
+            &format!(
+                "Sparse fieldset: the members of `{kind}` to answer, comma-separated: {}; empty: none.",
+                names(fields)
+            ),
+        ));
+    }
+    if !spec.sort.is_empty() {
+        parameters.push(list(
+            "sort",
+            &format!("-?{}", alternatives(spec.sort)),
+            false,
+            &format!(
+                "Sort keys, comma-separated, each of {} (`-` before one sorts descending).",
+                names(spec.sort)
+            ),
+        ));
+    }
+    for name in spec.filter {
+        let schema = ObjectBuilder::new().schema_type(Type::String);
+        parameters.push(query(&format!("filter[{name}]"), schema.into(), "Filter."));
+    }
+    if let Some(paging) = spec.page {
+        let offset = integer(0, u64::MAX).into();
+        parameters.push(query("page[offset]", offset, "Resources to skip."));
+        let limit = integer(1, paging.max_limit)
+            .default(Some(Value::from(paging.default_limit)))
+            .into();
+        parameters.push(query("page[limit]", limit, "Page size."));
+        if paging.cursor {
+            let cursor = ObjectBuilder::new().schema_type(Type::String).into();
+            let text = "Keyset paging: the cursor of the last resource seen (empty: from the start); not with `page[offset]`.";
+            parameters.push(query("page[after]", cursor, text));
+        }
+    }
+    parameters
+}
+
+fn integer(min: u64, max: u64) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(min))
+        .maximum(Some(max))
+}
+
+fn query(name: &str, schema: RefOr<Schema>, description: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(schema))
+        .build()
+}
+
+/// A comma-separated list of items matching `item` (a regular expression), possibly empty.
+/// A pattern rather than an array: `include=` (no item) and `include=,` (an empty item) differ.
+fn list(name: &str, item: &str, empty: bool, description: &str) -> Parameter {
+    let list = format!("{item}(?:,{item})*");
+    let pattern = if empty {
+        format!("^(?:{list})?$")
+    } else {
+        format!("^{list}$")
+    };
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
+        .into();
+    query(name, schema, description)
+}
+
+/// `(?:a|b|c)`, each name escaped.
+fn alternatives(values: &[&str]) -> String {
+    let escaped: Vec<String> = values.iter().map(|v| escape(v)).collect();
+    format!("(?:{})", escaped.join("|"))
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        // ECMA-262's syntax characters: in Unicode mode nothing else may be escaped.
+        if "\\^$.|?*+()[]{}/".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `` `a`, `b`, `c` `` for descriptions.
+fn names(values: &[&str]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    quoted.join(", ")
 }

@@ -11,15 +11,14 @@ use crate::settings::PasswordPolicy;
 use crate::validation::{Rule, Validator};
 
 /// reference §2.8: `email` (NotBlank, Email, at most 255 characters).
-const EMAIL_MAX: usize = 255;
+pub const FORGOTTEN_EMAIL_RULES: &[Rule] = &[Rule::NotBlank, Rule::Email, Rule::MaxChars(255)];
+/// `restorePasswordKey`, and the current `password` of a change.
+pub const NOT_BLANK: &[Rule] = &[Rule::NotBlank];
 
 /// The normalized email of a forgotten-password request.
 pub fn parse_forgotten(attrs: &Map<String, Value>) -> Result<String, ApiError> {
     let mut v = Validator::new(attrs);
-    let email = v.required(
-        "email",
-        &[Rule::NotBlank, Rule::Email, Rule::MaxChars(EMAIL_MAX)],
-    );
+    let email = v.required("email", FORGOTTEN_EMAIL_RULES);
     v.finish()?;
     let Some(Some(email)) = email else {
         return Err(ApiError::internal("validated request lacks the email"));
@@ -40,7 +39,7 @@ pub fn parse_restore(
     policy: &PasswordPolicy,
 ) -> Result<Restore, ApiError> {
     let mut v = Validator::new(attrs);
-    let key = v.required("restorePasswordKey", &[Rule::NotBlank]);
+    let key = v.required("restorePasswordKey", NOT_BLANK);
     let password = validate_new(&mut v, "password", policy, true);
     let confirm = v.required("confirmPassword", &confirm_rules(policy));
     v.finish()?;
@@ -93,7 +92,7 @@ pub fn parse_change(
     policy: &PasswordPolicy,
 ) -> Result<PasswordChange, ApiError> {
     let mut v = Validator::new(attrs);
-    let current = v.required("password", &[Rule::NotBlank]);
+    let current = v.required("password", NOT_BLANK);
     let new = validate_new(&mut v, "newPassword", policy, true);
     let confirm = v.required("confirmPassword", &confirm_rules(policy));
     v.finish()?;

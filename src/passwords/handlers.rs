@@ -9,19 +9,19 @@ use super::resource::{
 use super::service::{self, ResetReason};
 use crate::auth::{AuthenticatedCustomer, PublicCaller};
 use crate::error::ApiError;
-use crate::jsonapi::openapi::{ErrorDocumentDoc, RequestDocument};
+use crate::jsonapi::openapi::{CreateDocument, ErrorDocumentDoc, RequestDocument};
 use crate::jsonapi::{no_content, JsonApiBody, JsonApiQuery, NoQuery};
 use crate::state::AppState;
 
 /// Change one's password; every session ends, and an email tells the customer (reference §2.7).
 #[utoipa::path(patch, path = "/customer-password/{customerReference}", tag = "passwords", security(("bearer" = [])),
     params(("customerReference" = String, Path, example = "DE--1")),
-    request_body(content = RequestDocument<ChangeDoc>, content_type = "application/vnd.api+json"),
+    request_body(content = RequestDocument<ChangeDoc, CustomerPassword>, content_type = "application/vnd.api+json"),
     responses(
         (status = 204, description = "Changed; every access and refresh token of the customer is revoked"),
         (status = 400, description = "Bad document, wrong current password (408) or password policy (418-422)", body = ErrorDocumentDoc),
-        (status = 401, description = "Invalid access token (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "Missing access token (002) or not the owner (411)", body = ErrorDocumentDoc),
+        (status = 401, description = "Invalid, expired, revoked or tampered access token (001)", body = ErrorDocumentDoc),
+        (status = 403, description = "Missing access token (002), a partner token without the customer scope (insufficient_scope) or not the owner (411)", body = ErrorDocumentDoc),
         (status = 422, description = "Validation (901), new passwords differ (406)", body = ErrorDocumentDoc),
     ))]
 pub async fn change_password(
@@ -44,7 +44,7 @@ pub async fn change_password(
 /// Ask for a password reset email. Always 204, whether or not the email has an account
 /// (reference §2.8, CONTRACT §3 item 15).
 #[utoipa::path(post, path = "/customer-forgotten-password", tag = "passwords", security((), ("bearer" = [])),
-    request_body(content = RequestDocument<ForgottenDoc>, content_type = "application/vnd.api+json"),
+    request_body(content = CreateDocument<ForgottenDoc, ForgottenPassword>, content_type = "application/vnd.api+json"),
     responses(
         (status = 204, description = "Accepted; an email follows if the address has an account"),
         (status = 401, description = "A bearer token was sent and is invalid, expired, revoked or tampered with (001); without one, none is needed", body = ErrorDocumentDoc),
@@ -70,7 +70,7 @@ pub async fn request_password_reset(
 /// ignored (reference §2.9).
 #[utoipa::path(patch, path = "/customer-restore-password/{anyId}", tag = "passwords", security((), ("bearer" = [])),
     params(("anyId" = String, Path, description = "Any value; ignored", example = "mine")),
-    request_body(content = RequestDocument<RestoreDoc>, content_type = "application/vnd.api+json"),
+    request_body(content = RequestDocument<RestoreDoc, RestorePassword>, content_type = "application/vnd.api+json"),
     responses(
         (status = 204, description = "Changed; every access and refresh token of the customer is revoked"),
         (status = 401, description = "A bearer token was sent and is invalid, expired, revoked or tampered with (001); without one, none is needed", body = ErrorDocumentDoc),

@@ -111,3 +111,71 @@ async fn documented_methods_are_exactly_the_routed_methods() {
         assert_eq!(allowed, expected, "{path}");
     }
 }
+
+/// Follows a `$ref` within the document.
+fn resolve<'a>(document: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        Some(reference) => {
+            let pointer = reference.trim_start_matches('#');
+            resolve(
+                document,
+                document.pointer(pointer).expect("reference resolves"),
+            )
+        }
+        None => schema,
+    }
+}
+
+/// Every storefront request and response document names its one resource type as a `const`,
+/// and every operation states the answers its security can produce: 401 `001` for a bad token
+/// everywhere, 403 `002` without one where a token is required.
+#[test]
+fn storefront_documents_name_their_type_and_operations_their_security_answers() {
+    let document = committed();
+    let paths = document["paths"].as_object().expect("paths");
+    let mut checked = 0;
+    for (path, item) in paths {
+        let storefront = path.starts_with("/customer") || path.contains("-tokens");
+        if !storefront {
+            continue;
+        }
+        for (method, operation) in item.as_object().expect("path item") {
+            let label = format!("{method} {path}");
+            let bodies = operation["requestBody"]["content"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .chain(
+                    operation["responses"]
+                        .as_object()
+                        .expect("responses")
+                        .iter()
+                        .filter(|(status, _)| status.starts_with('2'))
+                        .flat_map(|(_, r)| r["content"].as_object().into_iter().flatten()),
+                );
+            for (_, media) in bodies {
+                let document_schema = resolve(&document, &media["schema"]);
+                let data = resolve(&document, &document_schema["properties"]["data"]);
+                let resource = match data["items"].is_object() {
+                    true => resolve(&document, &data["items"]),
+                    false => data,
+                };
+                let kind = &resource["properties"]["type"];
+                assert!(kind["const"].is_string(), "{label}: data.type {kind}");
+                checked += 1;
+            }
+            let responses = &operation["responses"];
+            assert!(responses["401"].is_object(), "{label}: no 401");
+            let required = operation["security"]
+                .as_array()
+                .expect("security")
+                .iter()
+                .all(|s| s.as_object().is_some_and(|s| !s.is_empty()));
+            if required {
+                let forbidden = responses["403"]["description"].as_str().unwrap_or_default();
+                assert!(forbidden.contains("(002)"), "{label}: 403 {forbidden}");
+            }
+        }
+    }
+    assert!(checked >= 20, "{checked} documents checked");
+}

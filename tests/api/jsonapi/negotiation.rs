@@ -1,6 +1,6 @@
 //! Content negotiation (CONTRACT §3 item 4): `Content-Type` and `Accept`.
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use super::raw::{raw_exchange, request_head};
@@ -188,4 +188,28 @@ async fn get_and_delete_carrying_a_json_api_content_type_and_no_body_succeed() {
         delete.text
     );
     assert!(delete.text.is_empty(), "204 has no body: {}", delete.text);
+}
+
+/// Without a body there is no `Content-Type` to negotiate: a method the path does not route
+/// is a 405 with `Allow` (found by `make fuzz`), a routed one finds its body missing (400).
+#[tokio::test]
+async fn bodiless_post_and_patch_get_405_where_not_routed_and_400_where_routed() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        (Method::PATCH, "/customers", "GET"),
+        (Method::POST, "/customers/DE--1", "PATCH"),
+        (Method::POST, "/refresh-tokens/mine", "DELETE"),
+    ] {
+        let response = app.request(method.clone(), path).send().await;
+        assert_eq!(
+            response.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}: {}",
+            response.text
+        );
+        let allowed = response.header("allow").unwrap_or_default();
+        assert!(allowed.contains(allow), "{method} {path}: {allowed}");
+    }
+    let routed = app.request(Method::POST, "/customers").send().await;
+    routed.assert_error(400, None);
 }
