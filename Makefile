@@ -34,9 +34,17 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 
-# Throughput and memory on a release build (installs wrk if missing).
+# Throughput as a fraction of the machine's limits (framework and bcrypt ceilings), latency,
+# cold start and memory, on SQLite and PostgreSQL, on a release build (installs wrk if
+# missing); the ratio table is printed and written to target/bench/latest.json (bench/run.sh).
 bench:
 	bash bench/run.sh
+
+# A bounded soak (SOAK_DURATION, default 5m) of two instances on one PostgreSQL database at
+# 80 % of the capacity measured first: errors must be 0, p99 per interval, RSS (bench/soak.sh).
+.PHONY: soak
+soak:
+	bash bench/soak.sh
 
 # Rewrites openapi/openapi.json from the handlers' annotations.
 openapi:

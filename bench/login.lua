@@ -1,4 +1,4 @@
--- POST /access-tokens with a JSON:API login document (scenario b).
+-- POST /access-tokens with a JSON:API login document (the login scenario).
 -- The credentials come from the environment so run.sh stays the one place that knows them.
 
 local username = os.getenv("BENCH_LOGIN_EMAIL") or error("BENCH_LOGIN_EMAIL is not set")
