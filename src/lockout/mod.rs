@@ -59,6 +59,30 @@ pub fn blocked_for(
     Ok(repo::blocked_until(conn, keys, now)?.map(|until| (until - now).num_seconds().max(1)))
 }
 
+/// What a read sees of `keys`: whether one is blocked now (the seconds left), and whether any
+/// holds failures a success would take back.
+#[derive(Debug, Clone, Copy)]
+pub struct Standing {
+    pub blocked_for: Option<i64>,
+    pub has_failures: bool,
+}
+
+pub fn standing(
+    conn: &mut DbConnection,
+    keys: &[String],
+    now: NaiveDateTime,
+) -> Result<Standing, ApiError> {
+    let counters = repo::counters(conn, keys)?;
+    let blocked_until = counters
+        .iter()
+        .filter_map(|c| c.blocked_until.filter(|until| *until > now))
+        .max();
+    Ok(Standing {
+        blocked_for: blocked_until.map(|until| (until - now).num_seconds().max(1)),
+        has_failures: counters.iter().any(|c| c.failures > 0),
+    })
+}
+
 /// Counts an attempt for each key before its outcome is known, so that attempts sent at once
 /// get no more tries than the limit between them: the attempt that reaches the limit blocks
 /// the key for everyone after it. A window or block that has passed starts counting afresh.

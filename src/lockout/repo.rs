@@ -22,6 +22,18 @@ pub fn blocked_until(
         .map(Option::flatten)
 }
 
+/// The counters of `keys` that exist (unlocked: a read).
+pub fn counters(conn: &mut DbConnection, keys: &[String]) -> QueryResult<Vec<Counter>> {
+    failures::table
+        .filter(failures::key.eq_any(keys))
+        .select((
+            failures::window_start,
+            failures::failures,
+            failures::blocked_until,
+        ))
+        .load(conn)
+}
+
 /// Makes sure a row for `key` exists (a concurrent insert is no error).
 pub fn ensure(conn: &mut DbConnection, key: &str, now: NaiveDateTime) -> QueryResult<()> {
     let insert = || {

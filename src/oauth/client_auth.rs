@@ -16,7 +16,7 @@ use crate::clients::{
     repo,
     service::{self, Presented},
 };
-use crate::db::{now, Db, DbConnection};
+use crate::db::{now, Db};
 use crate::error::ApiError;
 use crate::lockout::{self, LockoutRules};
 
@@ -92,9 +92,12 @@ fn form_decode(text: &str) -> String {
 
 /// The authenticated client, or `invalid_client` for any failure alike. Failures are counted
 /// per client id and per address like failed logins (RFC 6749 §2.3.1 asks for brute-force
-/// protection): too many, and the next attempts get 429 until the block ends. A presented
-/// secret is counted before it is checked, in the transaction that checks it, so secrets sent
-/// at once get no more tries than the limit between them.
+/// protection): too many, and the next attempts get 429 until the block ends.
+///
+/// A partner authenticates on every token request, so the common case is one read: the client,
+/// and the counters' standing. Only a wrong secret writes, counting itself and deciding from
+/// the locked counters, so wrong secrets sent at once get no more 401s than the limit between
+/// them (the rest 429); a success writes only to clear the client's counter of failures.
 pub async fn authenticate(
     db: &Db,
     presented: Presented,
@@ -103,8 +106,7 @@ pub async fn authenticate(
 ) -> Result<Client, OAuthError> {
     let address_key = address.map(lockout::client_address_key);
     let outcome = if presented.secret.is_some() {
-        db.write(move |conn| check_secret(conn, &presented, address_key.clone(), rules))
-            .await?
+        check_secret(db, presented, address_key, rules).await?
     } else {
         check_public(db, presented, address_key, rules).await?
     };
@@ -124,37 +126,53 @@ enum Outcome {
     Authenticated(Client),
 }
 
-/// A secret: counted against the client id and the address, then compared (a hash, quick
-/// enough to hold the counters' locks); a match takes the count back.
-fn check_secret(
-    conn: &mut DbConnection,
-    presented: &Presented,
+/// The keys a secret counts against: the client id (unless the client is public: it has no
+/// secret to guess, and counting against its id would let anyone lock every shopper out of
+/// `/token`) and the address.
+fn secret_keys(
+    client: Option<&Client>,
+    client_id: &str,
+    address_key: Option<&String>,
+) -> (Option<String>, Vec<String>) {
+    let public = client.is_some_and(|c| c.auth_method() == AuthMethod::None);
+    let client_key = (!public).then(|| lockout::client_key(client_id));
+    let counted = client_key.iter().chain(address_key).cloned().collect();
+    (client_key, counted)
+}
+
+/// A secret: read the client and the counters, compare (a hash), and write only when there is
+/// something to count or to clear.
+async fn check_secret(
+    db: &Db,
+    presented: Presented,
     address_key: Option<String>,
     rules: LockoutRules,
 ) -> Result<Outcome, ApiError> {
-    let client = repo::find(conn, &presented.client_id)?;
-    // A public client has no secret to guess: counting against its id would let anyone lock
-    // every shopper out of `/token`, so only the address counts for it.
-    let public = client
-        .as_ref()
-        .is_some_and(|c| c.auth_method() == AuthMethod::None);
-    let client_key = (!public).then(|| lockout::client_key(&presented.client_id));
-    let counted: Vec<String> = client_key
-        .iter()
-        .cloned()
-        .chain(address_key.iter().cloned())
-        .collect();
-    if let Some(retry_after) = lockout::begin_attempt(conn, &counted, rules, now())? {
+    let (id, address) = (presented.client_id.clone(), address_key.clone());
+    let (client, standing) = db
+        .read(move |conn| {
+            let client = repo::find(conn, &id)?;
+            let (_, counted) = secret_keys(client.as_ref(), &id, address.as_ref());
+            Ok((client, lockout::standing(conn, &counted, now())?))
+        })
+        .await?;
+    if let Some(retry_after) = standing.blocked_for {
         return Ok(Outcome::Blocked(retry_after));
     }
-    let Some(client) = service::authenticate(client, presented) else {
-        return Ok(Outcome::Refused);
+    let (client_key, counted) =
+        secret_keys(client.as_ref(), &presented.client_id, address_key.as_ref());
+    let Some(client) = service::authenticate(client, &presented) else {
+        // Counted under the counters' locks: a block reached meanwhile answers 429.
+        let blocked = db
+            .write(move |conn| lockout::begin_attempt(conn, &counted, rules, now()))
+            .await?;
+        return Ok(blocked.map_or(Outcome::Refused, Outcome::Blocked));
     };
-    if let Some(client_key) = &client_key {
-        lockout::reset(conn, client_key)?;
-    }
-    if let Some(address_key) = &address_key {
-        lockout::forgive(conn, address_key, rules)?;
+    // A success clears the client's counter; the address keeps its failures (like logins), and
+    // this success was never counted.
+    if let (true, Some(client_key)) = (standing.has_failures, client_key) {
+        db.write(move |conn| lockout::reset(conn, &client_key))
+            .await?;
     }
     Ok(Outcome::Authenticated(client))
 }
