@@ -5,10 +5,9 @@ use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{from_fn, Next};
-use actix_web::{web, App, HttpMessage, HttpServer};
-use tracing_actix_web::{RequestId, TracingLogger};
+use actix_web::{web, App, HttpServer};
 
 use crate::auth::tokens::{KeyError, TokenKeys};
 use crate::background::{Background, Jobs};
@@ -20,7 +19,7 @@ use crate::mail::worker::Delivery;
 use crate::mail::{MailContext, TransportError};
 use crate::settings::Settings;
 use crate::state::AppState;
-use crate::telemetry::RequestSpan;
+use crate::telemetry;
 use crate::{addresses, auth, backend, clients, customers, groups, oauth, openapi, ops, passwords};
 
 #[derive(Debug, thiserror::Error)]
@@ -108,7 +107,7 @@ impl Application {
                 .wrap(error_documents())
                 .wrap(from_fn(cors::cors))
                 .wrap(from_fn(common_headers))
-                .wrap(TracingLogger::<RequestSpan>::new())
+                .wrap(from_fn(telemetry::request_log))
                 .configure(customers::configure)
                 .configure(addresses::configure)
                 .configure(backend::configure)
@@ -149,18 +148,12 @@ impl Application {
     }
 }
 
-/// Headers every answer carries: the request id of the log span as `X-Request-Id` (a client can
-/// quote it), and `X-Content-Type-Options: nosniff` (no browser second-guesses our types).
+/// `X-Content-Type-Options: nosniff` on every answer: no browser second-guesses our types.
 async fn common_headers(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let id = req.extensions().get::<RequestId>().copied();
     let mut res = next.call(req).await?;
-    if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id.to_string()).ok()) {
-        res.headers_mut()
-            .insert(HeaderName::from_static("x-request-id"), value);
-    }
     res.headers_mut().insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

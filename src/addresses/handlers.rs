@@ -37,7 +37,7 @@ pub async fn list_addresses(
     let wanted = reference.clone();
     let views = state
         .db
-        .read(move |conn| service::list_own(conn, &customer, &wanted))
+        .read_quick(move |conn| service::list_own(conn, &customer, &wanted))
         .await?;
     let public_url = &state.settings.server.public_url;
     let resources = views
@@ -106,7 +106,7 @@ pub async fn get_address(
     let (customer, wanted) = (owner.customer, reference.clone());
     let view = state
         .db
-        .read(move |conn| service::get(conn, &customer, &wanted, &uuid))
+        .read_quick(move |conn| service::get(conn, &customer, &wanted, &uuid))
         .await?;
     let resource = address_resource(&view, &state.settings.server.public_url, &reference);
     Ok(Document::single(resource)

@@ -72,7 +72,7 @@ impl FromRequest for AuthenticatedCustomer {
             let (session_id, sub) = (sid.clone(), claims.sub);
             let customer = state
                 .db
-                .read(move |conn| Ok(repo::find_live_session(conn, &sid, &sub, now())?))
+                .read_quick(move |conn| Ok(repo::find_live_session(conn, &sid, &sub, now())?))
                 .await?
                 .ok_or(INVALID)?;
             Ok(AuthenticatedCustomer {

@@ -62,7 +62,7 @@ impl<S: RequiredScope + 'static> FromRequest for AuthenticatedPartner<S> {
             let (client_id, jti) = (claims.client_id.clone(), claims.jti.clone());
             let client = state
                 .db
-                .read(move |conn| {
+                .read_quick(move |conn| {
                     Ok(clients_repo::find_live_client_token(
                         conn, &client_id, &jti,
                     )?)

@@ -64,7 +64,7 @@ impl FromRequest for PublicCaller {
             // revoked or its client deleted.
             let live = state
                 .db
-                .read(move |conn| match &claims.sid {
+                .read_quick(move |conn| match &claims.sid {
                     Some(sid) => {
                         Ok(repo::find_live_session(conn, sid, &claims.sub, now())?.is_some())
                     }

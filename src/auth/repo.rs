@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::customers::model::Customer;
 use crate::db::schema::{customers, refresh_tokens, sessions};
-use crate::db::DbConnection;
+use crate::db::{on_backend, DbConnection};
 
 /// A refresh token row with what decides whether it may still be used.
 #[derive(Debug, Queryable)]
@@ -51,7 +51,8 @@ pub fn find_live_session(
     reference: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Customer>> {
-    sessions::table
+    // Every authenticated request runs this: on the backend connection (see `on_backend!`).
+    on_backend!(conn, c => sessions::table
         .inner_join(customers::table)
         .filter(sessions::id.eq(session_id))
         .filter(sessions::revoked_at.is_null())
@@ -61,8 +62,8 @@ pub fn find_live_session(
         // A block ends every session at once, even a token minted a moment before it.
         .filter(customers::blocked_at.is_null())
         .select(Customer::as_select())
-        .first(conn)
-        .optional()
+        .first(c)
+        .optional())
 }
 
 pub fn revoke_session(

@@ -116,7 +116,7 @@ async fn with_included(
     }
     let addresses = state
         .db
-        .read(move |conn| addresses::service::list(conn, &customer))
+        .read_quick(move |conn| addresses::service::list(conn, &customer))
         .await?;
     let (resource, included) = address_resource::with_addresses(resource, &addresses, public_url);
     Ok((resource, Some(included)))

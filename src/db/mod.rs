@@ -32,6 +32,22 @@ const SUSPECT_WINDOW_MS: i64 = 30_000;
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// Runs one diesel expression on the backend connection itself rather than through
+/// `DbConnection`: `on_backend!(conn, c => query.first(c))`. The multi-backend wrapper writes
+/// a query's SQL anew on every execution to find its prepared statement; on a backend
+/// connection a query of one static shape finds it by type, with no SQL written. For the
+/// queries every request runs (the session lookup); `c` is a `PgConnection` or a
+/// `SqliteConnection` in turn, so the expression must compile for both.
+macro_rules! on_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Pg($c) => $body,
+            $crate::db::DbConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
     Sqlite(SqliteConnection),
@@ -270,6 +286,24 @@ impl Db {
             })
         })
         .await?
+    }
+
+    /// A read by key that takes microseconds (a session lookup, one customer's addresses). On
+    /// SQLite it runs on the calling thread when a connection is idle: the query is in-process
+    /// CPU work, and the hop to the blocking pool and back cost more than the query. Otherwise
+    /// (PostgreSQL, whose round trip must not hold an executor thread; no idle connection; the
+    /// minutes after a connection was found dead) it is [`Db::read`].
+    pub async fn read_quick<T, F>(&self, mut f: F) -> Result<T, ApiError>
+    where
+        F: FnMut(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        if self.write_lock.is_some() && self.suspect_until.load(Ordering::Relaxed) < epoch_ms() {
+            if let Some(mut conn) = self.pool.try_get() {
+                return self.note_outcome(f(&mut conn));
+            }
+        }
+        self.read(f).await
     }
 
     /// Runs `f` in a write transaction on the blocking pool. A transaction the database

@@ -150,7 +150,7 @@ async fn check_secret(
 ) -> Result<Outcome, ApiError> {
     let (id, address) = (presented.client_id.clone(), address_key.clone());
     let (client, standing) = db
-        .read(move |conn| {
+        .read_quick(move |conn| {
             let client = repo::find(conn, &id)?;
             let (_, counted) = secret_keys(client.as_ref(), &id, address.as_ref());
             Ok((client, lockout::standing(conn, &counted, now())?))
@@ -188,7 +188,7 @@ async fn check_public(
     let id = presented.client_id.clone();
     let checked = address_key.clone();
     let (blocked, client) = db
-        .read(move |conn| {
+        .read_quick(move |conn| {
             let client = repo::find(conn, &id)?;
             let keys: Vec<String> = checked.iter().cloned().collect();
             Ok((lockout::blocked_for(conn, &keys, now())?, client))

@@ -208,7 +208,7 @@ pub async fn introspect(
             claims.jti.clone(),
         );
         let live = db
-            .read(move |conn| match &sid {
+            .read_quick(move |conn| match &sid {
                 Some(sid) => revocation::session_is_live(conn, sid, &sub),
                 None => Ok(clients_repo::find_live_client_token(conn, &client_id, &jti)?.is_some()),
             })
@@ -220,7 +220,7 @@ pub async fn introspect(
         });
     }
     let info = db
-        .read(move |conn| revocation::inspect_refresh_token(conn, &token))
+        .read_quick(move |conn| revocation::inspect_refresh_token(conn, &token))
         .await?;
     Ok(
         info.map_or_else(Introspection::default, |info| Introspection {

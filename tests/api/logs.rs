@@ -232,12 +232,13 @@ async fn a_query_parameter_name_cannot_forge_a_log_line_or_an_error_detail() {
     );
 }
 
-/// The client addresses on the log lines of requests to `route` (`http.client_ip` of the span).
+/// The client addresses on the log lines of requests to `route` (`http.client_ip` of the
+/// request's line).
 fn logged_client_ips(logs: &str, route: &str) -> Vec<String> {
     logs.lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|line| line["span"]["http.route"] == route)
-        .filter_map(|line| line["span"]["http.client_ip"].as_str().map(str::to_owned))
+        .filter(|line| line["http.route"] == route)
+        .filter_map(|line| line["http.client_ip"].as_str().map(str::to_owned))
         .collect()
 }
 
@@ -322,4 +323,50 @@ async fn a_failed_login_against_a_cheaper_hash_is_padded_to_the_configured_cost(
     );
     assert_eq!(padded[0]["stored_cost"], json!(4));
     assert_eq!(padded[0]["configured_cost"], json!(6));
+}
+
+#[tokio::test]
+async fn each_request_leaves_one_line_with_its_id_route_status_and_duration() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let binary = Binary::start(
+        dir.path(),
+        &[("GLUE_LOG_FORMAT", "json"), ("RUST_LOG", "info")],
+    )
+    .await;
+    let response = reqwest::Client::new()
+        .get(binary.url("/customers/DE--1?fields[customers]=email"))
+        .header("user-agent", "shop-app/1.0")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("X-Request-Id")
+        .to_owned();
+    let logs = binary.stop().await;
+
+    let lines: Vec<Value> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["span"]["request_id"] == id.as_str())
+        .filter(|line| line["message"] == "request")
+        .collect();
+    assert_eq!(lines.len(), 1, "one line for the request {id}:\n{logs}");
+    let line = &lines[0];
+    assert_eq!(line["level"], "INFO");
+    assert_eq!(line["http.method"], "GET");
+    assert_eq!(line["http.route"], "/customers/{customerReference}");
+    assert_eq!(line["http.status_code"], 403);
+    assert_eq!(line["http.client_ip"], "127.0.0.1");
+    assert_eq!(line["http.user_agent"], "shop-app/1.0");
+    assert!(
+        line["elapsed_ms"].as_f64().is_some_and(|ms| ms >= 0.0),
+        "{line}"
+    );
+    // Neither the reference nor the query string: the route template only.
+    assert!(!line.to_string().contains("DE--1"), "{line}");
+    assert!(!line.to_string().contains("fields"), "{line}");
 }

@@ -8,9 +8,13 @@ mod key;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use jsonwebtoken::{Algorithm, Header, Validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use crate::credentials::keys;
 use crate::settings::TokenSettings;
@@ -80,7 +84,16 @@ pub struct TokenKeys {
     validation: Validation,
     issuer: String,
     audience: String,
+    /// Tokens whose signature and claims checked out, by the SHA-256 of the whole token. A
+    /// token's signature never changes its verdict, so an RSA verification per request (a fifth
+    /// of an authenticated read) is done once per token; its time window is checked on every
+    /// use, and revocation is not the signature's business: the session or deny-list lookup
+    /// still runs on every request, so a revoked token is refused at once as before.
+    verified: Mutex<HashMap<[u8; 32], Claims>>,
 }
+
+/// Tokens remembered as verified at most; the memory is then cleared (a few hundred KB).
+const VERIFIED_CAPACITY: usize = 2_048;
 
 impl TokenKeys {
     /// Reads the RSA private keys (PKCS#8 or PKCS#1 PEM) of `settings.key_files`, the first of
@@ -140,6 +153,7 @@ impl TokenKeys {
             validation: validation(settings),
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
+            verified: Mutex::new(HashMap::new()),
         })
     }
 
@@ -186,11 +200,31 @@ impl TokenKeys {
     /// judged first, and only the key its `kid` names is tried: a token never picks its key
     /// by any other means, nor has several keys tried on it.
     pub fn verify(&self, token: &str) -> Option<Claims> {
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let now = chrono::Utc::now().timestamp();
+        let remembered = self.remembered().get(&digest).cloned();
+        if let Some(claims) = remembered {
+            // The window jsonwebtoken checks (no leeway): not before `nbf`, not after `exp`.
+            return (claims.nbf <= now && now <= claims.exp).then_some(claims);
+        }
         let kid = header::acceptable_kid(token)?;
         let key = self.all().find(|key| key.kid == kid)?;
-        jsonwebtoken::decode::<Claims>(token, &key.decoding, &self.validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, &key.decoding, &self.validation)
             .ok()
-            .map(|data| data.claims)
+            .map(|data| data.claims)?;
+        let mut remembered = self.remembered();
+        if remembered.len() >= VERIFIED_CAPACITY {
+            remembered.clear();
+        }
+        remembered.insert(digest, claims.clone());
+        Some(claims)
+    }
+
+    /// A poisoned lock only means a panic elsewhere; the map itself is always whole.
+    fn remembered(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Claims>> {
+        self.verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The public keys as a JWK Set (RFC 7517 §5), signing key first, for
