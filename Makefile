@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run test test-sqlite test-postgres test-serializable lint bench openapi migrate fuzz
+.PHONY: run test test-sqlite test-postgres test-serializable lint bench bench-scale profile openapi migrate fuzz
 
 # Starts the service on SQLite (var/glue.db, created and migrated on first start).
 run:
@@ -37,8 +37,19 @@ lint:
 # Throughput as a fraction of the machine's limits (framework and bcrypt ceilings), latency,
 # cold start and memory, on SQLite and PostgreSQL, on a release build (installs wrk if
 # missing); the ratio table is printed and written to target/bench/latest.json (bench/run.sh).
+# Then the partner API at 1,000 and 1,000,000 customers (bench/scale.sh; BENCH_SCALE=0 skips it).
 bench:
 	bash bench/run.sh
+	@if [ "$${BENCH_SCALE:-1}" != 0 ]; then bash bench/scale.sh; fi
+
+# The partner API's scale benchmark alone: import rate, p50/p99 of its queries, ratios to 1,000.
+bench-scale:
+	bash bench/scale.sh
+
+# Where an authenticated read's time goes: perf samples of the release build under wrk, the
+# heaviest functions printed, target/bench/perf.data kept (installs wrk and linux-perf if missing).
+profile:
+	bash bench/profile.sh
 
 # A bounded soak (SOAK_DURATION, default 5m) of two instances on one PostgreSQL database at
 # 80 % of the capacity measured first: errors must be 0, p99 per interval, RSS (bench/soak.sh).

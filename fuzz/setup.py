@@ -1,7 +1,12 @@
-"""Makes the customer `make fuzz` acts as: registers it, logs it in, adds one address, and
-prints the values as shell assignments (FUZZ_TOKEN, FUZZ_CUSTOMER, FUZZ_ADDRESS).
+"""Makes what `make fuzz` acts on, and prints the ids as shell assignments.
 
-Usage: python3 fuzz/setup.py http://127.0.0.1:PORT
+    python3 fuzz/setup.py http://127.0.0.1:PORT
+        the storefront customer: registers it, logs it in, adds one address
+        (FUZZ_TOKEN, FUZZ_CUSTOMER, FUZZ_ADDRESS)
+    python3 fuzz/setup.py http://127.0.0.1:PORT partner TOKEN
+        with a partner's token: a customer group and a customer in it for the partner API's
+        reads and changes, and a group and a customer to delete
+        (FUZZ_GROUP, FUZZ_GROUP_VICTIM, FUZZ_PARTNER_CUSTOMER, FUZZ_PARTNER_VICTIM)
 """
 
 import json
@@ -12,8 +17,11 @@ import urllib.request
 MEDIA_TYPE = "application/vnd.api+json"
 
 
-def post(base, path, kind, attributes, token=None):
-    body = json.dumps({"data": {"type": kind, "attributes": attributes}}).encode()
+def post(base, path, kind, attributes, token=None, relationships=None):
+    data = {"type": kind, "attributes": attributes}
+    if relationships:
+        data["relationships"] = relationships
+    body = json.dumps({"data": data}).encode()
     request = urllib.request.Request(base + path, data=body, method="POST")
     request.add_header("Content-Type", MEDIA_TYPE)
     request.add_header("Accept", MEDIA_TYPE)
@@ -75,5 +83,34 @@ def main(base):
         print(f"{name}={shlex.quote(value)}")
 
 
+def partner(base, token):
+    def group(name):
+        return post(base, "/backend/customer-groups", "customer-groups", {"name": name}, token)["id"]
+
+    def customer(email, group_id):
+        attributes = {
+            "email": email,
+            "gender": "Male",
+            "salutation": "Mr",
+            "firstName": "Fuzz",
+            "lastName": "Partner",
+        }
+        linkage = {"group": {"data": {"type": "customer-groups", "id": group_id}}}
+        return post(base, "/backend/customers", "customers", attributes, token, linkage)["id"]
+
+    fuzz_group = group("Fuzz")
+    victim_group = group("Fuzz victim")
+    for name, value in [
+        ("FUZZ_GROUP", fuzz_group),
+        ("FUZZ_GROUP_VICTIM", victim_group),
+        ("FUZZ_PARTNER_CUSTOMER", customer("fuzz.partner@example.com", fuzz_group)),
+        ("FUZZ_PARTNER_VICTIM", customer("fuzz.victim@example.com", fuzz_group)),
+    ]:
+        print(f"{name}={shlex.quote(value)}")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if len(sys.argv) > 2 and sys.argv[2] == "partner":
+        partner(sys.argv[1], sys.argv[3])
+    else:
+        main(sys.argv[1])

@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use crate::credentials::policy::{confirm_rules, policy_violations, validate_new};
-use crate::customers::choices::{GENDERS, SALUTATIONS};
 use crate::customers::domain::{
-    parse_changes, zed_email_errors, CustomerChanges, Email, NAME_RULES,
+    parse_changes, zed_email_errors, CustomerChanges, Email, DATE_RULES, EMAIL_RULES, GENDER_RULES,
+    NAME_RULES, SALUTATION_RULES,
 };
 use crate::error::ApiError;
 use crate::settings::PasswordPolicy;
@@ -46,6 +46,17 @@ const PASSWORD_AND_HASH: &str = "Send a password or a passwordHash, not both.";
 const PASSWORD_NOT_HERE: &str =
     "A partner cannot change a password: the customer resets it (POST /customer-forgotten-password).";
 
+/// `passwordHash` on create.
+pub const PASSWORD_HASH_RULES: &[Rule] = &[Rule::NotBlank, Rule::Check(hash_check)];
+/// The block as a partner sets it: unconfirmed and anonymized are states, not settings.
+pub const STATUS_CHOICES: &[&str] = &["active", "blocked"];
+pub const STATUS_RULES: &[Rule] = &[Rule::NotBlank, Rule::Choice(STATUS_CHOICES)];
+/// Attributes a partner's PATCH refuses whatever their value.
+pub const PASSWORD_FIELDS: &[&str] = &["password", "confirmPassword", "passwordHash"];
+
+/// [`is_bcrypt_hash`] as an ECMA-262 pattern, for the OpenAPI document.
+pub const BCRYPT_PATTERN: &str = r"^\$2[aby]\$(?:0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$";
+
 /// `$2a$`/`$2b$`/`$2y$`, a two-digit cost 04-31, `$`, 22 characters of salt and 31 of hash in
 /// bcrypt's base64 alphabet.
 pub fn is_bcrypt_hash(text: &str) -> bool {
@@ -74,17 +85,17 @@ pub fn parse_new(
     policy: &PasswordPolicy,
 ) -> Result<NewPartnerCustomer, ApiError> {
     let mut v = Validator::new(attrs);
-    let email = v.required("email", &[Rule::NotBlank, Rule::Email]);
-    let gender = v.required("gender", &[Rule::NotBlank, Rule::Choice(GENDERS)]);
-    let salutation = v.required("salutation", &[Rule::NotBlank, Rule::Choice(SALUTATIONS)]);
+    let email = v.required("email", EMAIL_RULES);
+    let gender = v.required("gender", GENDER_RULES);
+    let salutation = v.required("salutation", SALUTATION_RULES);
     let first_name = v.required("firstName", NAME_RULES);
     let last_name = v.required("lastName", NAME_RULES);
     let password = validate_new(&mut v, "password", policy, false);
     let confirm = v.optional("confirmPassword", &confirm_rules(policy));
-    let hash = v.optional("passwordHash", &[Rule::NotBlank, Rule::Check(hash_check)]);
-    let date_of_birth = v.optional("dateOfBirth", &[Rule::Date]);
+    let hash = v.optional("passwordHash", PASSWORD_HASH_RULES);
+    let date_of_birth = v.optional("dateOfBirth", DATE_RULES);
     let marketing = v.boolean("acceptedMarketing", false);
-    let status = v.optional("status", &[Rule::NotBlank, Rule::Choice(STATUS_CHOICES)]);
+    let status = v.optional("status", STATUS_RULES);
     let (password, hash) = (password.flatten(), hash.flatten());
     if password.is_some() && hash.is_some() {
         v.violation("passwordHash", PASSWORD_AND_HASH);
@@ -144,8 +155,6 @@ pub struct PartnerChanges {
     pub block: Option<Block>,
 }
 
-const STATUS_CHOICES: &[&str] = &["active", "blocked"];
-
 /// The storefront's editable attributes (its rules), then `acceptedMarketing` and `status`
 /// (`active` or `blocked`; unconfirmed and anonymized are states, not settings).
 pub fn parse_partner_changes(
@@ -156,7 +165,7 @@ pub fn parse_partner_changes(
     // take a 200 for a changed password, so it is refused first: passwords change by the
     // customer's own reset (or an invitation), never by a partner's PATCH.
     let mut refused = Validator::new(attrs);
-    for field in ["password", "confirmPassword", "passwordHash"] {
+    for &field in PASSWORD_FIELDS {
         if attrs.contains_key(field) {
             refused.violation(field, PASSWORD_NOT_HERE);
         }
@@ -165,7 +174,7 @@ pub fn parse_partner_changes(
     let customer = parse_changes(attrs, policy)?;
     let mut v = Validator::new(attrs);
     let marketing = v.boolean("acceptedMarketing", false);
-    let status = v.optional("status", &[Rule::NotBlank, Rule::Choice(STATUS_CHOICES)]);
+    let status = v.optional("status", STATUS_RULES);
     v.finish()?;
     Ok(PartnerChanges {
         customer,

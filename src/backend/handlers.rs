@@ -6,26 +6,32 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::domain::{self, Credential};
 use super::listing::{CursorInfo, ListQuery, Listing, OneQuery, Paging};
-use super::resource::{PartnerCustomerAttributes, TYPE};
+use super::resource::TYPE;
+use super::schema::{
+    CreateDocument, CustomerCollection, CustomerDocument, Precondition, UpdateDocument,
+};
 use super::service::{self, CreateRules, PartnerView};
 use super::{includes, repo};
 use crate::auth::{AuthenticatedPartner, ReadCustomers, WriteCustomers};
 use crate::credentials;
 use crate::customers::resource::Customers;
 use crate::error::ApiError;
-use crate::jsonapi::openapi::{
-    CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
-};
+use crate::jsonapi::openapi::{ErrorDocumentDoc, FilteredQuery};
 use crate::jsonapi::{
     no_content, CursorPaging, Document, JsonApiBody, JsonApiQuery, NoQuery, OffsetPaging,
 };
 use crate::state::AppState;
 
+/// The 401 of every partner route.
+pub const UNAUTHORIZED: &str = "No access token (a bare `Bearer realm=\"...\"` challenge, RFC 6750 §3.1), or an invalid, expired, revoked or tampered one, or one of a deleted client (001, `error=\"invalid_token\"`)";
+const STALE: &str = "`If-Match` names no current ETag: the customer changed since it was read (a login included); nothing changed";
+
+/// `If-Match`, if sent. A value that is not visible ASCII (obs-text) is no list of ETags and
+/// matches none (412): it never makes a conditional change unconditional.
 fn if_match(req: &HttpRequest) -> Option<String> {
     req.headers()
         .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
 fn with_etag(mut response: HttpResponse, etag: &str) -> HttpResponse {
@@ -36,28 +42,14 @@ fn with_etag(mut response: HttpResponse, etag: &str) -> HttpResponse {
 }
 
 /// Customers, filtered, sorted and paged (offset with totals, or keyset with `page[after]`).
-#[utoipa::path(get, path = "/backend/customers", tag = "partner", security(("bearer" = ["customers:read"])),
-    params(
-        ("page[offset]" = Option<u64>, Query, description = "Offset paging (with `meta.page.total` and `last`)"),
-        ("page[limit]" = Option<u64>, Query, description = "Page size, 1-500 (default 20)"),
-        ("page[after]" = Option<String>, Query, description = "Keyset paging: empty for the first page, then the cursor from `links.next`"),
-        ("sort" = Option<String>, Query, description = "`createdAt`, `updatedAt`, `lastName`, `email`, comma-separated, `-` for descending"),
-        ("filter[email]" = Option<String>, Query, description = "Exact email, case-insensitive"),
-        ("filter[q]" = Option<String>, Query, description = "Prefix of first name, last name or email, case-insensitive"),
-        ("filter[status]" = Option<String>, Query, description = "`active`, `blocked`, `unconfirmed` or `anonymized`"),
-        ("filter[group]" = Option<String>, Query, description = "A customer group's id"),
-        ("filter[createdAt][gte]" = Option<String>, Query, description = "Created at or after (RFC 3339)"),
-        ("filter[createdAt][lt]" = Option<String>, Query, description = "Created before (RFC 3339)"),
-        ("filter[updatedAt][gte]" = Option<String>, Query, description = "Changed at or after: what changed since the last sync"),
-        ("include" = Option<String>, Query, description = "`group`, `addresses`"),
-        ("fields[customers]" = Option<String>, Query, description = "Sparse fieldset"),
-        ("fields[addresses]" = Option<String>, Query, description = "Sparse fieldset"),
-        ("fields[customer-groups]" = Option<String>, Query, description = "Sparse fieldset"),
-    ),
+#[utoipa::path(get, path = "/backend/customers", operation_id = "list_partner_customers", tag = "partner", security(("bearer" = ["customers:read"])),
+    params(FilteredQuery<ListQuery>),
     responses(
-        (status = 200, description = "A page of customers", body = CollectionDocument<PartnerCustomerAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "A token without `customers:read` (insufficient_scope)", body = ErrorDocumentDoc),
+        (status = 200, description = "A page of customers", body = CustomerCollection, content_type = "application/vnd.api+json"),
+        (status = 400, description = "An unsupported or malformed query parameter, a repeated one, a filter value out of its range, a cursor this service did not issue for this sort, `page[after]` with `page[offset]`, or keyset paging by more than one sort key or by `lastName`; `source.parameter` names it", body = ErrorDocumentDoc),
+        (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
+        (status = 403, description = "A token without the scope `customers:read` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:read\"`"))),
     ))]
 pub async fn list_customers(
     query: JsonApiQuery<ListQuery>,
@@ -90,11 +82,12 @@ pub async fn list_customers(
     let base = format!("{public_url}/backend/{TYPE}");
     let kept = query.canonical_without_page();
     let document = match (&listing.paging, total) {
-        (Paging::Offset { offset, limit }, Some(total)) => {
+        (Paging::Offset { limit, .. }, Some(total)) => {
             let paging = OffsetPaging {
                 base_url: &base,
                 kept_query: &kept,
-                offset: u64::try_from(*offset).unwrap_or(0),
+                // As asked for, even beyond what the query could skip.
+                offset: query.page().map_or(0, |page| page.offset),
                 limit: u64::try_from(*limit).unwrap_or(1),
                 total: u64::try_from(total).unwrap_or(0),
             };
@@ -121,12 +114,14 @@ pub async fn list_customers(
 }
 
 /// One customer, with its `ETag`.
-#[utoipa::path(get, path = "/backend/customers/{customerReference}", tag = "partner", security(("bearer" = ["customers:read"])),
-    params(("customerReference" = String, Path, example = "DE--1"), ("include" = Option<String>, Query, description = "`group`, `addresses`")),
+#[utoipa::path(get, path = "/backend/customers/{customerReference}", operation_id = "get_partner_customer", tag = "partner", security(("bearer" = ["customers:read"])),
+    params(("customerReference" = String, Path, example = "DE--1"), JsonApiQuery<OneQuery>),
     responses(
-        (status = 200, description = "The customer; `ETag` for `If-Match`", body = SingleDocument<PartnerCustomerAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "A token without `customers:read`", body = ErrorDocumentDoc),
+        (status = 200, description = "The customer", body = CustomerDocument, content_type = "application/vnd.api+json",
+            headers(("ETag" = String, description = "A strong ETag over everything the partner sees of the customer (a login changes it too): `If-Match` of a later PATCH or DELETE"))),
+        (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
+        (status = 403, description = "A token without the scope `customers:read` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:read\"`"))),
         (status = 404, description = "No such customer (402)", body = ErrorDocumentDoc),
     ))]
 pub async fn get_customer(
@@ -168,13 +163,18 @@ async fn single(
 
 /// Create a customer: the storefront's validation; a `password`, an imported `passwordHash`, or
 /// neither (an invitation email to choose one). Confirmed at once.
-#[utoipa::path(post, path = "/backend/customers", tag = "partner", security(("bearer" = ["customers:write"])),
-    request_body(content = RequestDocument<PartnerCreateDoc>, content_type = "application/vnd.api+json"),
+#[utoipa::path(post, path = "/backend/customers", operation_id = "create_partner_customer", tag = "partner", security(("bearer" = ["customers:write"])),
+    params(JsonApiQuery<OneQuery>),
+    request_body(content = CreateDocument, content_type = "application/vnd.api+json"),
     responses(
-        (status = 201, description = "Created", body = SingleDocument<PartnerCustomerAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "A token without `customers:write`", body = ErrorDocumentDoc),
-        (status = 422, description = "Validation (901), email taken (400)", body = ErrorDocumentDoc),
+        (status = 201, description = "Created", body = CustomerDocument, content_type = "application/vnd.api+json",
+            headers(("ETag" = String, description = "A strong ETag over everything the partner sees of the customer (a login changes it too): `If-Match` of a later PATCH or DELETE"), ("Location" = String, description = "The customer's URL"))),
+        (status = 400, description = "Malformed JSON or document, an unsupported or malformed query parameter, a malformed `group` relationship (`source.pointer`), or the password policy's Zed rules: a common password (422), a run of the same character (421); with other errors of different statuses, 400", body = ErrorDocumentDoc),
+        (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
+        (status = 403, description = "A token without the scope `customers:write` (insufficient_scope): a partner's with other scopes, or a customer's; or a client-generated id", body = ErrorDocumentDoc,
+            headers(("WWW-Authenticate" = String, description = "With insufficient_scope: `Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:write\"`"))),
+        (status = 404, description = "The `group` relationship names no group", body = ErrorDocumentDoc),
+        (status = 422, description = "Validation (901; a password and a passwordHash together among them), `confirmPassword` does not equal `password` (406), email taken (400), email local part (416) or length (417)", body = ErrorDocumentDoc),
     ))]
 pub async fn create_customer(
     query: JsonApiQuery<OneQuery>,
@@ -209,16 +209,20 @@ pub async fn create_customer(
 
 /// Change attributes, the group (`relationships.group`) or the block (`status`). `If-Match`
 /// with the `ETag` of a GET makes it conditional (412 when the customer changed meanwhile).
-#[utoipa::path(patch, path = "/backend/customers/{customerReference}", tag = "partner", security(("bearer" = ["customers:write"])),
-    params(("customerReference" = String, Path, example = "DE--1"), ("If-Match" = Option<String>, Header, description = "The ETag of the representation this change is based on")),
-    request_body(content = RequestDocument<PartnerUpdateDoc>, content_type = "application/vnd.api+json"),
+#[utoipa::path(patch, path = "/backend/customers/{customerReference}", operation_id = "update_partner_customer", tag = "partner", security(("bearer" = ["customers:write"])),
+    params(("customerReference" = String, Path, example = "DE--1"), Precondition, JsonApiQuery<OneQuery>),
+    request_body(content = UpdateDocument, content_type = "application/vnd.api+json"),
     responses(
-        (status = 200, description = "Updated", body = SingleDocument<PartnerCustomerAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "A token without `customers:write`", body = ErrorDocumentDoc),
-        (status = 404, description = "No such customer (402)", body = ErrorDocumentDoc),
-        (status = 412, description = "If-Match does not match the current ETag", body = ErrorDocumentDoc),
-        (status = 422, description = "Validation (901), email taken (400)", body = ErrorDocumentDoc),
+        (status = 200, description = "Updated", body = CustomerDocument, content_type = "application/vnd.api+json",
+            headers(("ETag" = String, description = "A strong ETag over everything the partner sees of the customer (a login changes it too): `If-Match` of a later PATCH or DELETE"))),
+        (status = 400, description = "Malformed JSON or document, an unsupported or malformed query parameter, a malformed `group` relationship (`source.pointer`), or an anonymized customer (410)", body = ErrorDocumentDoc),
+        (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
+        (status = 403, description = "A token without the scope `customers:write` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:write\"`"))),
+        (status = 404, description = "No such customer (402), or the `group` relationship names no group", body = ErrorDocumentDoc),
+        (status = 409, description = "Resource type, or `data.id` and the reference in the URL, do not match", body = ErrorDocumentDoc),
+        (status = 412, description = STALE, body = ErrorDocumentDoc),
+        (status = 422, description = "Validation (901; `password`, `confirmPassword` or `passwordHash` among them: a partner never changes a password), email taken (400), email local part (416) or length (417)", body = ErrorDocumentDoc),
     ))]
 pub async fn update_customer(
     req: HttpRequest,
@@ -250,14 +254,16 @@ pub async fn update_customer(
 }
 
 /// Anonymize, exactly as the storefront's `DELETE /customers/{ref}`; `If-Match` as for PATCH.
-#[utoipa::path(delete, path = "/backend/customers/{customerReference}", tag = "partner", security(("bearer" = ["customers:write"])),
-    params(("customerReference" = String, Path, example = "DE--1"), ("If-Match" = Option<String>, Header, description = "The ETag of the representation this deletion is based on")),
+/// An anonymized customer again: 204, and nothing changes.
+#[utoipa::path(delete, path = "/backend/customers/{customerReference}", operation_id = "delete_partner_customer", tag = "partner", security(("bearer" = ["customers:write"])),
+    params(("customerReference" = String, Path, example = "DE--1"), Precondition),
     responses(
         (status = 204, description = "Anonymized; every token of the customer is revoked"),
-        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "A token without `customers:write`", body = ErrorDocumentDoc),
+        (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
+        (status = 403, description = "A token without the scope `customers:write` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:write\"`"))),
         (status = 404, description = "No such customer (402)", body = ErrorDocumentDoc),
-        (status = 412, description = "If-Match does not match the current ETag", body = ErrorDocumentDoc),
+        (status = 412, description = STALE, body = ErrorDocumentDoc),
     ))]
 pub async fn delete_customer(
     req: HttpRequest,
@@ -274,50 +280,4 @@ pub async fn delete_customer(
         .await?;
     state.db.purge_deleted().await;
     Ok(no_content())
-}
-
-/// `POST /backend/customers` attributes (documentation; parsing is in `domain`).
-#[derive(utoipa::ToSchema)]
-#[schema(as = PartnerCustomerCreateAttributes, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct PartnerCreateDoc {
-    #[schema(format = Email, max_length = 100)]
-    email: String,
-    gender: crate::customers::choices::Gender,
-    salutation: crate::customers::choices::Salutation,
-    #[schema(min_length = 1, max_length = 100)]
-    first_name: String,
-    #[schema(min_length = 1, max_length = 100)]
-    last_name: String,
-    #[schema(format = Date)]
-    date_of_birth: Option<String>,
-    accepted_marketing: Option<bool>,
-    /// With `confirmPassword`; the storefront's password policy.
-    #[schema(min_length = 12, max_length = 72)]
-    password: Option<String>,
-    confirm_password: Option<String>,
-    /// An existing bcrypt hash (`$2a$`, `$2b$`, `$2y$`, cost 04-31) from another system.
-    #[schema(pattern = r"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$")]
-    password_hash: Option<String>,
-}
-
-/// `PATCH /backend/customers/{ref}` attributes: every one optional.
-#[derive(utoipa::ToSchema)]
-#[schema(as = PartnerCustomerUpdateAttributes, rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct PartnerUpdateDoc {
-    #[schema(format = Email, max_length = 100)]
-    email: Option<String>,
-    gender: Option<crate::customers::choices::Gender>,
-    salutation: Option<crate::customers::choices::Salutation>,
-    #[schema(min_length = 1, max_length = 100)]
-    first_name: Option<String>,
-    #[schema(min_length = 1, max_length = 100)]
-    last_name: Option<String>,
-    #[schema(format = Date)]
-    date_of_birth: Option<String>,
-    accepted_marketing: Option<bool>,
-    /// `blocked` ends every session at once and refuses logins; `active` lifts the block.
-    #[schema(example = "blocked")]
-    status: Option<String>,
 }

@@ -3,7 +3,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use chrono::{DateTime, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 use serde::{Deserialize, Serialize};
 
 use crate::customers::domain::{normalize_email, normalize_name};
@@ -175,9 +175,10 @@ impl Listing {
                     limit,
                 }
             }
+            // An offset beyond what SQL takes (2^63 and up) is past the end of any collection,
+            // like every offset past its end: an empty page, not an error.
             None => Paging::Offset {
-                offset: i64::try_from(page.offset)
-                    .map_err(|_| bad("page[offset]", "Pagination parameters are invalid."))?,
+                offset: i64::try_from(page.offset).unwrap_or(i64::MAX),
                 limit,
             },
         };
@@ -263,16 +264,84 @@ fn timestamp(query: &QueryParams, name: &str) -> Result<Option<NaiveDateTime>, A
     let Some(text) = query.filter(name) else {
         return Ok(None);
     };
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.naive_utc())
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"))
-        .map(Some)
-        .map_err(|_| {
-            bad(
-                &format!("filter[{name}]"),
-                "Expected a timestamp: 2026-11-29T08:00:00Z or 2026-11-29 08:00:00.",
-            )
-        })
+    parse_timestamp(text).map(Some).ok_or_else(|| {
+        bad(
+            &format!("filter[{name}]"),
+            "Expected a timestamp: 2026-11-29T08:00:00Z or 2026-11-29 08:00:00.",
+        )
+    })
+}
+
+/// A timestamp filter's value, in UTC: RFC 3339 (`T`, `t` or a space between date and time;
+/// `Z`, `z` or `+hh:mm`/`-hh:mm`), or the service's own form (a space, no offset: UTC). A
+/// fraction of a second has one to nine digits; no leap second. Exactly what
+/// [`timestamp_pattern`] matches, so the document states what is accepted.
+pub fn parse_timestamp(text: &str) -> Option<NaiveDateTime> {
+    let bytes = text.as_bytes();
+    let number = |from: usize, to: usize| -> Option<u32> {
+        let digits = bytes.get(from..to)?;
+        digits
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+    };
+    let at = |i: usize, allowed: &[u8]| bytes.get(i).is_some_and(|b| allowed.contains(b));
+    let shape = at(4, b"-") && at(7, b"-") && at(10, b"Tt ") && at(13, b":") && at(16, b":");
+    let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+    let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
+    if !shape || second > 59 {
+        return None;
+    }
+    // The first 19 bytes are ASCII: a character boundary.
+    let mut rest = &text[19..];
+    let mut nanos = 0;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let len = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if !(1..=9).contains(&len) {
+            return None;
+        }
+        let digits: u32 = fraction[..len].parse().ok()?;
+        nanos = digits * 10u32.pow(u32::try_from(9 - len).ok()?);
+        rest = &fraction[len..];
+    }
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    let local = date.and_time(NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?);
+    let east_minutes = match rest.as_bytes() {
+        [] if bytes[10] == b' ' => 0,
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let two = |a: u8, b: u8| {
+                (a.is_ascii_digit() && b.is_ascii_digit())
+                    .then(|| i64::from((a - b'0') * 10 + (b - b'0')))
+            };
+            let (hours, minutes) = (two(*h1, *h2)?, two(*m1, *m2)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let east = hours * 60 + minutes;
+            if *sign == b'-' {
+                -east
+            } else {
+                east
+            }
+        }
+        _ => return None,
+    };
+    local.checked_sub_signed(TimeDelta::minutes(east_minutes))
+}
+
+/// [`parse_timestamp`] as an ECMA-262 pattern: the calendar (month lengths, leap years of the
+/// Gregorian rule) included, so that every string it matches is a valid timestamp.
+pub fn timestamp_pattern() -> String {
+    let leap = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)";
+    let date = format!(
+        "(?:[0-9]{{4}}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])\
+         |(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|{leap}-02-29)"
+    );
+    let hours_minutes = "(?:[01][0-9]|2[0-3]):[0-5][0-9]";
+    let time = format!("{hours_minutes}:[0-5][0-9](?:\\.[0-9]{{1,9}})?");
+    let offset = format!("(?:[Zz]|[+-]{hours_minutes})");
+    format!("^{date}(?:[Tt]{time}{offset}| {time}{offset}?)$")
 }
 
 /// The cursors of a keyset page, encoded for its links.

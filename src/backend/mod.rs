@@ -7,6 +7,7 @@ mod includes;
 pub mod listing;
 pub mod repo;
 pub mod resource;
+pub mod schema;
 pub mod service;
 
 use actix_web::web;

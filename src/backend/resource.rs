@@ -8,6 +8,7 @@ use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use super::schema;
 use crate::customers::model::Customer;
 use crate::jsonapi::{Relationship, RelationshipLinks, Resource, ResourceIdentifier, Timestamp};
 
@@ -24,32 +25,39 @@ fn optional_timestamp<S: Serializer>(
     }
 }
 
+/// A partner's view of a customer's attributes. None is `required`: a sparse fieldset
+/// (`fields[customers]`) may leave any out.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PartnerCustomerAttributes {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    /// An anonymized customer's is a placeholder of the service.
+    #[schema(required = false)]
     pub email: String,
+    #[schema(example = "Female")]
     pub gender: Option<String>,
-    #[schema(value_type = Option<String>, format = Date)]
+    #[schema(value_type = Option<String>, format = Date, example = "1990-05-17")]
     pub date_of_birth: Option<chrono::NaiveDate>,
+    #[schema(example = "Ms")]
     pub salutation: Option<String>,
-    /// `active`, `blocked`, `unconfirmed` or `anonymized`.
-    #[schema(example = "active")]
+    #[schema(schema_with = schema::status_read, required = false)]
     pub status: &'static str,
+    #[schema(required = false)]
     pub accepted_marketing: bool,
     #[serde(serialize_with = "Timestamp::serialize")]
-    #[schema(value_type = String, example = "2026-11-23 08:15:02.694668")]
+    #[schema(schema_with = schema::timestamp, required = false)]
     pub created_at: NaiveDateTime,
+    /// Changes to the customer's data (not logins).
     #[serde(serialize_with = "Timestamp::serialize")]
-    #[schema(value_type = String, example = "2026-11-23 08:15:02.694668")]
+    #[schema(schema_with = schema::timestamp, required = false)]
     pub updated_at: NaiveDateTime,
     /// When the email address was confirmed (or the account made confirmed).
     #[serde(serialize_with = "optional_timestamp")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = schema::optional_timestamp, required = false)]
     pub confirmed_at: Option<NaiveDateTime>,
     #[serde(serialize_with = "optional_timestamp")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = schema::optional_timestamp, required = false)]
     pub last_login_at: Option<NaiveDateTime>,
 }
 

@@ -54,6 +54,8 @@ fn group_id(
     match key {
         None => Ok(None),
         Some(None) => Ok(Some(None)),
+        // PostgreSQL refuses a NUL in text outright; no key holds one.
+        Some(Some(key)) if key.contains('\0') => Err(ApiError::NotFound),
         Some(Some(key)) => {
             let id: Option<i32> = customer_groups::table
                 .filter(customer_groups::key.eq(key))

@@ -4,12 +4,15 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 
-use super::resource::{group_resource, CustomerGroups, GroupAttributes, TYPE};
+use super::resource::{
+    group_resource, CreateDoc, CustomerGroups, GroupAttributes, UpdateDoc, TYPE,
+};
 use super::service;
 use crate::auth::{AuthenticatedPartner, ReadCustomers, WriteGroups};
+use crate::backend::handlers::UNAUTHORIZED;
 use crate::error::ApiError;
 use crate::jsonapi::openapi::{
-    CollectionDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
+    CollectionDocument, CreateDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
 };
 use crate::jsonapi::{
     no_content, Document, JsonApiBody, JsonApiQuery, NoQuery, QuerySpec, QuerySpecOf,
@@ -26,12 +29,14 @@ impl QuerySpecOf for GroupQuery {
     };
 }
 
-/// Every customer group (there are few).
+/// Every customer group (there are few), in the order they were made.
 #[utoipa::path(get, path = "/backend/customer-groups", tag = "partner", security(("bearer" = ["customers:read"])),
+    params(JsonApiQuery<GroupQuery>),
     responses(
-        (status = 200, description = "The groups", body = CollectionDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "A token without `customers:read`", body = ErrorDocumentDoc),
+        (status = 200, description = "The groups", body = CollectionDocument<GroupAttributes, CustomerGroups>, content_type = "application/vnd.api+json"),
+        (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
+        (status = 403, description = "A token without the scope `customers:read` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:read\"`"))),
     ))]
 pub async fn list_groups(
     query: JsonApiQuery<GroupQuery>,
@@ -50,12 +55,14 @@ pub async fn list_groups(
         .into_response(StatusCode::OK))
 }
 
+/// One customer group.
 #[utoipa::path(get, path = "/backend/customer-groups/{groupId}", tag = "partner", security(("bearer" = ["customers:read"])),
-    params(("groupId" = String, Path)),
+    params(("groupId" = String, Path, description = "The group's id"), JsonApiQuery<GroupQuery>),
     responses(
-        (status = 200, description = "The group", body = SingleDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "A token without `customers:read`", body = ErrorDocumentDoc),
+        (status = 200, description = "The group", body = SingleDocument<GroupAttributes, CustomerGroups>, content_type = "application/vnd.api+json"),
+        (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
+        (status = 403, description = "A token without the scope `customers:read` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:read\"`"))),
         (status = 404, description = "No such group", body = ErrorDocumentDoc),
     ))]
 pub async fn get_group(
@@ -72,13 +79,17 @@ pub async fn get_group(
         .into_response(StatusCode::OK))
 }
 
+/// Create a group; `isDefault: true` makes it the default group.
 #[utoipa::path(post, path = "/backend/customer-groups", tag = "partner", security(("bearer" = ["customer-groups:write"])),
-    request_body(content = RequestDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
+    params(JsonApiQuery<GroupQuery>),
+    request_body(content = CreateDocument<CreateDoc, CustomerGroups>, content_type = "application/vnd.api+json"),
     responses(
-        (status = 201, description = "Created", body = SingleDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "A token without `customer-groups:write`", body = ErrorDocumentDoc),
-        (status = 422, description = "Validation (901), a name in use", body = ErrorDocumentDoc),
+        (status = 201, description = "Created", body = SingleDocument<GroupAttributes, CustomerGroups>, content_type = "application/vnd.api+json",
+            headers(("Location" = String, description = "The group's URL"))),
+        (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
+        (status = 403, description = "A token without the scope `customer-groups:write` (insufficient_scope): a partner's with other scopes, or a customer's; or a client-generated id", body = ErrorDocumentDoc,
+            headers(("WWW-Authenticate" = String, description = "With insufficient_scope: `Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customer-groups:write\"`"))),
+        (status = 422, description = "Validation (901): a name missing, blank, too long, not plain text or in use; `isDefault: false`", body = ErrorDocumentDoc),
     ))]
 pub async fn create_group(
     query: JsonApiQuery<GroupQuery>,
@@ -102,15 +113,18 @@ pub async fn create_group(
     Ok(response)
 }
 
+/// Change the attributes sent; `isDefault: true` makes it the default group.
 #[utoipa::path(patch, path = "/backend/customer-groups/{groupId}", tag = "partner", security(("bearer" = ["customer-groups:write"])),
-    params(("groupId" = String, Path)),
-    request_body(content = RequestDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
+    params(("groupId" = String, Path, description = "The group's id"), JsonApiQuery<GroupQuery>),
+    request_body(content = RequestDocument<UpdateDoc, CustomerGroups>, content_type = "application/vnd.api+json"),
     responses(
-        (status = 200, description = "Updated", body = SingleDocument<GroupAttributes>, content_type = "application/vnd.api+json"),
-        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "A token without `customer-groups:write`", body = ErrorDocumentDoc),
+        (status = 200, description = "Updated", body = SingleDocument<GroupAttributes, CustomerGroups>, content_type = "application/vnd.api+json"),
+        (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
+        (status = 403, description = "A token without the scope `customer-groups:write` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customer-groups:write\"`"))),
         (status = 404, description = "No such group", body = ErrorDocumentDoc),
-        (status = 422, description = "Validation (901), a name in use", body = ErrorDocumentDoc),
+        (status = 409, description = "Resource type, or `data.id` and the id in the URL, do not match", body = ErrorDocumentDoc),
+        (status = 422, description = "Validation (901): a name blank, too long, not plain text or in use; `isDefault: false`", body = ErrorDocumentDoc),
     ))]
 pub async fn update_group(
     query: JsonApiQuery<GroupQuery>,
@@ -132,12 +146,14 @@ pub async fn update_group(
         .into_response(StatusCode::OK))
 }
 
+/// Delete a group that has no customers (anonymized ones do not count) and is not the default.
 #[utoipa::path(delete, path = "/backend/customer-groups/{groupId}", tag = "partner", security(("bearer" = ["customer-groups:write"])),
-    params(("groupId" = String, Path)),
+    params(("groupId" = String, Path, description = "The group's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No token, or an invalid one (001)", body = ErrorDocumentDoc),
-        (status = 403, description = "A token without `customer-groups:write`", body = ErrorDocumentDoc),
+        (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
+        (status = 403, description = "A token without the scope `customer-groups:write` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+            headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customer-groups:write\"`"))),
         (status = 404, description = "No such group", body = ErrorDocumentDoc),
         (status = 409, description = "The default group, or a group that still has customers", body = ErrorDocumentDoc),
     ))]

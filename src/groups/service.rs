@@ -27,6 +27,9 @@ use crate::validation::{Rule, Validator};
 
 const NAME_MAX: usize = 100;
 const DESCRIPTION_MAX: usize = 255;
+/// A group's name goes into partners' screens and exports: plain text.
+pub const NAME_RULES: &[Rule] = &[Rule::NotBlank, Rule::MaxChars(NAME_MAX), Rule::PlainText];
+pub const DESCRIPTION_RULES: &[Rule] = &[Rule::MaxChars(DESCRIPTION_MAX), Rule::PlainText];
 
 /// A group's attributes as sent: `name` (required on create, unique), `description`,
 /// `isDefault` (`true` makes it the default group; `false` is not a way to have none).
@@ -42,16 +45,12 @@ pub fn parse(
     creating: bool,
 ) -> Result<GroupInput, ApiError> {
     let mut v = Validator::new(attrs);
-    let rules = [Rule::NotBlank, Rule::MaxChars(NAME_MAX), Rule::PlainText];
     let name = if creating {
-        v.required("name", &rules)
+        v.required("name", NAME_RULES)
     } else {
-        v.optional("name", &rules)
+        v.optional("name", NAME_RULES)
     };
-    let description = v.optional(
-        "description",
-        &[Rule::MaxChars(DESCRIPTION_MAX), Rule::PlainText],
-    );
+    let description = v.optional("description", DESCRIPTION_RULES);
     let is_default = v.boolean("isDefault", false);
     if is_default == Some(Some(false)) {
         v.violation(

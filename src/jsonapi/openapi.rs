@@ -8,11 +8,12 @@
 #![allow(dead_code)]
 
 use std::borrow::Cow;
+use std::marker::PhantomData;
 
 use serde_json::Value;
 use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{Object, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{RefOr, Required};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
@@ -73,7 +74,8 @@ pub struct SelfLink {
     self_: String,
 }
 
-fn null_only() -> ObjectBuilder {
+/// `data.id` of a create request: absent or `null`.
+pub fn null_only() -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::Null)
         .description(Some(
@@ -135,6 +137,36 @@ pub struct CollectionDocument<A: ToSchema, K: ToSchema = AnyType> {
     links: SelfLink,
 }
 
+/// The top-level links of one page of a collection: `self` and `first` always, `prev` and
+/// `next` when there is such a page, `last` with offset paging (keyset paging has none).
+#[derive(ToSchema)]
+pub struct PageLinks {
+    #[schema(rename = "self")]
+    self_: String,
+    first: String,
+    #[schema(required = false)]
+    prev: String,
+    #[schema(required = false)]
+    next: String,
+    #[schema(required = false)]
+    last: String,
+}
+
+/// `meta` of an offset-paged collection.
+#[derive(ToSchema)]
+pub struct PageMeta {
+    page: PageCounts,
+}
+
+#[derive(ToSchema)]
+pub struct PageCounts {
+    /// Resources the filters select, on every page together.
+    total: u64,
+    offset: u64,
+    #[schema(minimum = 1)]
+    limit: u64,
+}
+
 #[derive(ToSchema)]
 pub struct ErrorSourceObject {
     pointer: Option<String>,
@@ -164,11 +196,29 @@ pub struct ErrorDocumentDoc {
 /// accepts, each with the values [`QueryParams::parse`](super::QueryParams::parse) allows.
 impl<S: QuerySpecOf> IntoParams for JsonApiQuery<S> {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        spec_parameters(&S::SPEC)
+        spec_parameters(&S::SPEC, &|_| None)
     }
 }
 
-fn spec_parameters(spec: &QuerySpec) -> Vec<Parameter> {
+/// The values a spec's filters take, where they are narrower than any string.
+pub trait FilterSchemas: QuerySpecOf {
+    /// The schema of `filter[name]` and what it selects; `None`: any string.
+    fn filter(name: &str) -> Option<(Object, String)>;
+}
+
+/// `params(FilteredQuery<Spec>)` in a handler's annotation: the query parameters of
+/// `JsonApiQuery<Spec>`, with each filter's values as [`FilterSchemas`] states them.
+pub struct FilteredQuery<S>(PhantomData<S>);
+
+impl<S: FilterSchemas> IntoParams for FilteredQuery<S> {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        spec_parameters(&S::SPEC, &S::filter)
+    }
+}
+
+type FilterSchema<'a> = &'a dyn Fn(&str) -> Option<(Object, String)>;
+
+fn spec_parameters(spec: &QuerySpec, filter: FilterSchema<'_>) -> Vec<Parameter> {
     let mut parameters = Vec::new();
     if !spec.include.is_empty() {
         parameters.push(list(
@@ -204,8 +254,15 @@ fn spec_parameters(spec: &QuerySpec) -> Vec<Parameter> {
         ));
     }
     for name in spec.filter {
-        let schema = ObjectBuilder::new().schema_type(Type::String);
-        parameters.push(query(&format!("filter[{name}]"), schema.into(), "Filter."));
+        let (schema, description) = filter(name).unwrap_or_else(|| {
+            let any = ObjectBuilder::new().schema_type(Type::String).build();
+            (any, "Filter.".to_owned())
+        });
+        parameters.push(query(
+            &format!("filter[{name}]"),
+            schema.into(),
+            &description,
+        ));
     }
     if let Some(paging) = spec.page {
         let offset = integer(0, u64::MAX).into();

@@ -278,3 +278,42 @@ async fn of_concurrent_changes_based_on_the_same_etag_exactly_one_applies() {
         );
     }
 }
+
+/// An `If-Match` that is not visible ASCII (obs-text, which HTTP lets through) is no list of
+/// ETags: it matches none (412). It once counted as absent, and the change applied.
+#[tokio::test]
+async fn an_if_match_that_is_not_text_is_412_never_an_unconditional_change() {
+    let app = spawn_app().await;
+    let token = admin(&app).await;
+    let reference = id_of(&created(&app, &token, "o@example.com", "Obs", "Text").await);
+    let before = etag(&read(&app, &token, &reference).await);
+    let unreadable = reqwest::header::HeaderValue::from_bytes(b"\"\xe9t\xe9\"").expect("obs-text");
+    let url = format!("{}{}", app.address, customer_path(&reference));
+    let document = json!({"data": {"type": "customers", "id": reference, "attributes": {"firstName": "Lost"}}});
+
+    let change = app
+        .client
+        .patch(&url)
+        .bearer_auth(&token)
+        .header("content-type", "application/vnd.api+json")
+        .header("if-match", unreadable.clone())
+        .body(document.to_string())
+        .send()
+        .await
+        .expect("request");
+    let removal = app
+        .client
+        .delete(&url)
+        .bearer_auth(&token)
+        .header("if-match", unreadable)
+        .send()
+        .await
+        .expect("request");
+
+    assert_eq!(change.status(), StatusCode::PRECONDITION_FAILED);
+    assert_eq!(removal.status(), StatusCode::PRECONDITION_FAILED);
+    let now = read(&app, &token, &reference).await;
+    assert_eq!(now.body["data"]["attributes"]["firstName"], "Obs");
+    assert_eq!(now.body["data"]["attributes"]["status"], "active");
+    assert_eq!(etag(&now), before);
+}

@@ -409,3 +409,34 @@ async fn a_group_whose_customers_were_all_anonymized_can_be_deleted() {
     assert_eq!(anonymized["attributes"]["status"], "anonymized");
     assert_eq!(group_of(&anonymized), Value::Null);
 }
+
+/// PostgreSQL refuses a NUL in text outright: a `group` relationship whose id holds one names
+/// no group (404), on either database, never a 500.
+#[tokio::test]
+async fn a_group_relationship_whose_id_holds_a_nul_is_404() {
+    let app = spawn_app().await;
+    let token = admin(&app).await;
+    let created = create(
+        &app,
+        &token,
+        &customer_document(attributes("z@example.com", "Nul", "Id"), None),
+    )
+    .await;
+    let reference = id_of(&created.body["data"]);
+
+    let unknown_create = create(
+        &app,
+        &token,
+        &customer_document(attributes("y@example.com", "Nul", "Id"), Some("a\u{0}b")),
+    )
+    .await;
+    let unknown_move = move_to(&app, &token, &reference, linkage("a\u{0}b")).await;
+
+    unknown_create.assert_error(404, None);
+    unknown_move.assert_error(404, None);
+    assert_eq!(
+        listed(&app, &token, &[]).await,
+        std::slice::from_ref(&reference),
+        "nothing created"
+    );
+}

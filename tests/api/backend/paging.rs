@@ -251,3 +251,35 @@ async fn bad_paging_values_are_400_naming_the_parameter() {
     .await;
     assert_eq!(same_sort.status.as_u16(), 200, "{}", same_sort.text);
 }
+
+/// The document allows any `page[offset]` up to 2^64 - 1; SQL skips at most 2^63 - 1 rows. An
+/// offset between the two is past the end like any other: an empty page, not a 400.
+#[tokio::test]
+async fn an_offset_beyond_what_sql_can_skip_is_an_empty_page_too() {
+    let app = spawn_app().await;
+    let token = admin(&app).await;
+    seed(&app, &token, 2).await;
+
+    for offset in [
+        "9223372036854775807",
+        "9223372036854775808",
+        "18446744073709551615",
+    ] {
+        let page = list(
+            &app,
+            &token,
+            &[("page[offset]", offset), ("page[limit]", "2")],
+        )
+        .await;
+
+        assert_eq!(page.body["data"], json!([]), "{offset}");
+        assert_eq!(page.body["meta"]["page"]["total"], json!(2), "{offset}");
+        assert_eq!(
+            page.body["meta"]["page"]["offset"].to_string(),
+            offset,
+            "as asked for"
+        );
+        assert_eq!(link(&page, "next"), None, "{offset}");
+        assert_eq!(offset_of(&app, &page, "last", 2), Some(0), "{offset}");
+    }
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# The partner API at scale (issue 15): part of `make bench`, alone as `make bench-scale`.
+#
+# For each database (SQLite in a fresh temp file; PostgreSQL in a throw-away database
+# glue_scale_<pid>_<n> on 127.0.0.1:5432, dropped at exit), and for each size (1,000 and
+# 1,000,000 customers by default), on a fresh database:
+#   1. import   `glue-customers import FILE.csv --json` of a generated file (bench/scale.py
+#               generate: the same rows at every size, the small file is the big one's head),
+#               timed: rows per second through the import path, batches of 1,000 per
+#               transaction, with bcrypt hashes carried over as partners import them;
+#   2. serve    the release build, a partner client with customers:read customers:write made
+#               with the CLI, its token from POST /token (client_credentials);
+#   3. measure  bench/scale.py measure: p50/p99 of the first page, a keyset page deep in the
+#               collection, filter[email], filter[q] and filter[updatedAt][gte] (after 50
+#               changes), sequential requests on one connection, every answer checked.
+# Then the table with the ratios to the smallest size: keyset, email and sync-filter p50 must be
+# within 1.2x (exit 1 otherwise). Results: target/bench/scale-<time>.json and scale-latest.json.
+#
+# Knobs (environment):
+#   BENCH_SCALE_SIZES      customers per run ("1000 1000000")
+#   BENCH_SCALE_SAMPLES    measured requests per query (200; a tenth more are sent first as warm-up)
+#   BENCH_DATABASES        which databases ("sqlite postgres")
+#   BENCH_SCALE_PORT       port of the service on 127.0.0.1 (18281)
+#   BENCH_PG_HOST, BENCH_PG_PORT, BENCH_PG_USER   the PostgreSQL server (127.0.0.1, 5432, postgres)
+#
+# Usage: bash bench/scale.sh   (make bench-scale). Needs about 1 GiB of disk per million rows
+# for the database and the import file, in $TMPDIR.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SIZES="${BENCH_SCALE_SIZES:-1000 1000000}"
+SAMPLES="${BENCH_SCALE_SAMPLES:-200}"
+DATABASES="${BENCH_DATABASES:-sqlite postgres}"
+PORT="${BENCH_SCALE_PORT:-18281}"
+PG_HOST="${BENCH_PG_HOST:-127.0.0.1}"
+PG_PORT="${BENCH_PG_PORT:-5432}"
+PG_USER="${BENCH_PG_USER:-postgres}"
+PG_PREFIX="glue_scale_$$_"
+BASE="http://127.0.0.1:$PORT"
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/glue-customers"
+OUT_DIR="$ROOT/target/bench"
+TMP="$(mktemp -d)"
+SERVER_PID=""
+PG_DATABASES=()
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+die() { printf 'bench-scale: error: %s\n' "$*" >&2; exit 1; }
+
+psql_admin() {
+    PGCONNECT_TIMEOUT=5 PGOPTIONS="-c client_min_messages=warning" \
+        psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -Atc "$1"
+}
+
+stop_server() {
+    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
+
+cleanup() {
+    stop_server
+    local name
+    for name in "${PG_DATABASES[@]}"; do
+        psql_admin "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null 2>&1 || true
+    done
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The service's environment for one database (the import, the CLI and the server share it):
+# `env "${SERVICE_ENV[@]}" ...`, the server started directly so that $! is its own pid.
+service_env_for() {
+    SERVICE_ENV=(DATABASE_URL="$1" GLUE_LISTEN="127.0.0.1:$PORT" GLUE_JWT_KEY_FILE="$TMP/key.pem"
+        GLUE_MAIL_DIR="$TMP/mail" GLUE_LOG_FORMAT=text RUST_LOG=warn)
+}
+
+json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+# run_size DB SIZE: a fresh database of SIZE customers, imported, served and measured.
+run_size() {
+    local db=$1 size=$2 url name
+    if [[ $db == sqlite ]]; then
+        rm -f "$TMP"/scale.db*
+        url="sqlite://$TMP/scale.db"
+    else
+        name="${PG_PREFIX}${size}"
+        psql_admin "CREATE DATABASE \"$name\"" >/dev/null
+        PG_DATABASES+=("$name")
+        url="postgres://$PG_USER@$PG_HOST:$PG_PORT/$name"
+    fi
+    local file="$TMP/customers-$size.csv" result="$TMP/$db-$size"
+    head -n $((size + 1)) "$TMP/customers.csv" >"$file"
+    service_env_for "$url"
+    env "${SERVICE_ENV[@]}" "$BIN" migrate >/dev/null
+
+    log "$db, $size customers: import"
+    local started ended
+    started=$(date +%s.%N)
+    env "${SERVICE_ENV[@]}" "$BIN" import "$file" --json >"$result-report.json" ||
+        die "the import failed: $(head -c 2000 "$result-report.json")"
+    ended=$(date +%s.%N)
+    python3 - "$result-report.json" "$started" "$ended" >"$result-import.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+seconds = float(sys.argv[3]) - float(sys.argv[2])
+print(json.dumps({"seconds": round(seconds, 2), "imported": report["imported"],
+                  "rejected": report["rejected"], "rows_per_second": round(report["read"] / seconds)}))
+PY
+    python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
+sys.exit(r["imported"] != int(sys.argv[2]) or r["rejected"] != 0)' "$result-import.json" "$size" ||
+        die "the import did not take every row: $(cat "$result-import.json") $(head -c 2000 "$result-report.json")"
+    rm -f "$file"
+
+    log "$db, $size customers: queries"
+    local client client_id client_secret token
+    client=$(env "${SERVICE_ENV[@]}" "$BIN" client create --name scale --scopes "customers:read customers:write" --json)
+    client_id=$(json_field client_id <<<"$client")
+    client_secret=$(json_field client_secret <<<"$client")
+    env "${SERVICE_ENV[@]}" "$BIN" serve >"$TMP/server.log" 2>&1 &
+    SERVER_PID=$!
+    local deadline=$((SECONDS + 60))
+    until curl -fs --noproxy '*' -o /dev/null --max-time 1 "$BASE/ready"; do
+        kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 40 "$TMP/server.log" >&2; die "the server exited"; }
+        ((SECONDS < deadline)) || die "no 200 from /ready within 60 s"
+        sleep 0.2
+    done
+    token=$(curl -fsS --noproxy '*' -u "$client_id:$client_secret" -X POST "$BASE/token" \
+        -d grant_type=client_credentials | json_field access_token)
+    python3 bench/scale.py measure "$BASE" "$token" "$size" "$SAMPLES" "$result-queries.json" ||
+        { tail -n 40 "$TMP/server.log" >&2; die "measuring failed"; }
+    stop_server
+    REPORT_ARGS+=("$result-queries.json" "$result-import.json" "$db" "$size")
+}
+
+databases=()
+for db in $DATABASES; do
+    case $db in
+    sqlite) databases+=(sqlite) ;;
+    postgres)
+        if psql_admin 'SELECT 1' >/dev/null 2>&1; then
+            databases+=(postgres)
+        else
+            printf 'bench-scale: PostgreSQL at %s:%s does not answer: its half is skipped\n' "$PG_HOST" "$PG_PORT" >&2
+        fi
+        ;;
+    *) die "BENCH_DATABASES: unknown database '$db'" ;;
+    esac
+done
+
+log "cargo build --release --bin glue-customers"
+cargo build --release --bin glue-customers
+largest=0
+for size in $SIZES; do ((size > largest)) && largest=$size; done
+log "generating $largest customers"
+python3 bench/scale.py generate "$largest" "$TMP/customers.csv"
+
+REPORT_ARGS=()
+for db in "${databases[@]}"; do
+    for size in $SIZES; do
+        run_size "$db" "$size"
+    done
+    if [[ $db == postgres ]]; then
+        for name in "${PG_DATABASES[@]}"; do psql_admin "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null; done
+        PG_DATABASES=()
+    fi
+done
+
+mkdir -p "$OUT_DIR"
+status=0
+python3 bench/scale.py report "${REPORT_ARGS[@]}" >"$TMP/report.txt" || status=$?
+grep -v '^SCALE_RESULT ' "$TMP/report.txt"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+grep '^SCALE_RESULT ' "$TMP/report.txt" | sed 's/^SCALE_RESULT //' >"$OUT_DIR/scale-$stamp.json"
+cp "$OUT_DIR/scale-$stamp.json" "$OUT_DIR/scale-latest.json"
+echo "results: target/bench/scale-$stamp.json"
+exit "$status"
