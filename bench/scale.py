@@ -4,11 +4,13 @@ partner queries, and reports 1,000 customers beside 1,000,000.
     python3 bench/scale.py generate ROWS FILE
         a CSV import file of ROWS customers; row i is always the same customer (its email,
         names and creation time follow from i), so the measuring step knows what exists
-    python3 bench/scale.py measure BASE TOKEN ROWS SAMPLES OUT.json
-        against a server whose database holds exactly the ROWS customers of that file: p50 and
-        p99 of each query, SAMPLES sequential requests on one keep-alive connection after a
-        warm-up, every answer checked (status 200 and the rows it must hold)
-    python3 bench/scale.py report OUT.json IMPORT.json DB ROWS [OUT.json IMPORT.json DB ROWS ...]
+    python3 bench/scale.py measure SAMPLES OUT.json ROWS BASE TOKEN [ROWS BASE TOKEN ...]
+        against servers whose databases hold exactly the ROWS customers of that file, all
+        running at once: p50 and p99 of each query, SAMPLES sequential requests per server on
+        one keep-alive connection each, in rounds that alternate between the servers (so that
+        the machine's drift touches every size alike), after a warm-up, every answer checked
+        (status 200 and the rows it must hold)
+    python3 bench/scale.py report DB QUERIES.json ROWS IMPORT.json [ROWS IMPORT.json ...] -- [DB ...]
         the table (one block per database, the small size first), and the ratios to the
         smallest size; prints JSON of the whole run on the last line after "SCALE_RESULT "
 
@@ -129,65 +131,88 @@ def reference_of(client, address):
     return page["data"][0]["id"]
 
 
-def measure(base, token, rows, samples, out):
-    client = Client(base, token)
-    rng = random.Random(20261129)
-    cursor_at = deep_cursor(client, rows)
+class Target:
+    """One server and the size of its collection, set up for the queries: a deep cursor, and
+    SYNC_CHANGES customers changed after the time the sync filter asks from."""
 
-    # What changed since the last sync: T, then SYNC_CHANGES changes.
-    since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(milliseconds=5)
-    since_text = since.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    time.sleep(0.01)
-    for i in rng.sample(range(rows), SYNC_CHANGES):
-        reference = reference_of(client, email(i))
-        document = {"data": {"type": "customers", "id": reference,
-                             "attributes": {"firstName": f"Synced{i}"}}}
-        client.request("PATCH", f"/backend/customers/{reference}", document)
+    def __init__(self, base, token, rows, rng):
+        self.rows = rows
+        self.rng = rng
+        self.client = Client(base, token)
+        self.cursor_at = deep_cursor(self.client, rows)
+        since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(milliseconds=5)
+        self.since = since.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        time.sleep(0.01)
+        for i in rng.sample(range(rows), SYNC_CHANGES):
+            reference = reference_of(self.client, email(i))
+            document = {"data": {"type": "customers", "id": reference,
+                                 "attributes": {"firstName": f"Synced{i}"}}}
+            self.client.request("PATCH", f"/backend/customers/{reference}", document)
 
-    def first_page():
+    def first_page(self):
+        rows = self.rows
         return listing({"page[limit]": LIMIT}), lambda page: len(page["data"]) == min(LIMIT, rows)
 
-    def keyset_deep():
-        path = listing({"page[after]": cursor_at(rng.uniform(0.5, 0.95)), "page[limit]": LIMIT})
+    def keyset_deep(self):
+        after = self.cursor_at(self.rng.uniform(0.5, 0.95))
+        path = listing({"page[after]": after, "page[limit]": LIMIT})
         return path, lambda page: len(page["data"]) == LIMIT
 
-    def filter_email():
-        path = listing({"filter[email]": email(rng.randrange(rows)).upper()})
+    def filter_email(self):
+        path = listing({"filter[email]": email(self.rng.randrange(self.rows)).upper()})
         return path, lambda page: len(page["data"]) == 1
 
-    def filter_q():
-        path = listing({"filter[q]": last_name(rng.randrange(rows)), "page[limit]": LIMIT})
+    def filter_q(self):
+        path = listing({"filter[q]": last_name(self.rng.randrange(self.rows)), "page[limit]": LIMIT})
         return path, lambda page: len(page["data"]) >= 1
 
-    def filter_sync():
-        path = listing({"filter[updatedAt][gte]": since_text, "sort": "updatedAt",
+    def filter_sync(self):
+        path = listing({"filter[updatedAt][gte]": self.since, "sort": "updatedAt",
                         "page[limit]": LIMIT})
         return path, lambda page: (len(page["data"]) == LIMIT
                                    and page["meta"]["page"]["total"] == SYNC_CHANGES)
 
-    results = {}
-    for name, make in [("first_page", first_page), ("keyset_deep", keyset_deep),
-                       ("filter_email", filter_email), ("filter_q", filter_q),
-                       ("filter_sync", filter_sync)]:
-        times = []
-        for n in range(samples + samples // 10):
-            path, check = make()
-            page, elapsed = client.request("GET", path)
+    def sample(self, name, count, times):
+        for _ in range(count):
+            path, check = getattr(self, name)()
+            page, elapsed = self.client.request("GET", path)
             if not check(page):
-                raise SystemExit(f"{name}: unexpected answer to {path}: "
+                raise SystemExit(f"{name} at {self.rows} rows: unexpected answer to {path}: "
                                  f"{len(page['data'])} rows, meta {page.get('meta')}")
-            if n >= samples // 10:  # the first tenth warms caches up and is not counted
+            if times is not None:
                 times.append(elapsed * 1000)
-        times.sort()
-        results[name] = {
-            "samples": len(times),
-            "p50_ms": round(statistics.median(times), 3),
-            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 3),
-        }
-        print(f"  {name:<13} p50 {results[name]['p50_ms']:8.3f} ms   "
-              f"p99 {results[name]['p99_ms']:8.3f} ms", file=sys.stderr)
+
+
+QUERIES = ["first_page", "keyset_deep", "filter_email", "filter_q", "filter_sync"]
+ROUNDS = 10
+
+
+def measure(samples, out, targets):
+    """Each query in ROUNDS rounds, each round a share of the samples against every target in
+    turn: a drift of the machine meanwhile touches every size alike."""
+    rng = random.Random(20261129)
+    targets = [Target(base, token, int(rows), rng) for rows, base, token in targets]
+    results = {target.rows: {} for target in targets}
+    per_round = max(1, samples // ROUNDS)
+    for name in QUERIES:
+        times = {target.rows: [] for target in targets}
+        for target in targets:  # warm-up, not counted
+            target.sample(name, per_round, None)
+        for _ in range(ROUNDS):
+            for target in targets:
+                target.sample(name, per_round, times[target.rows])
+        for rows, measured in times.items():
+            measured.sort()
+            results[rows][name] = {
+                "samples": len(measured),
+                "p50_ms": round(statistics.median(measured), 3),
+                "p99_ms": round(measured[min(len(measured) - 1, int(len(measured) * 0.99))], 3),
+            }
+        print(f"  {name:<13}" + "".join(
+            f"  {rows:>9,}: p50 {results[rows][name]['p50_ms']:7.3f} ms, "
+            f"p99 {results[rows][name]['p99_ms']:7.3f} ms" for rows in times), file=sys.stderr)
     with open(out, "w", encoding="utf-8") as f:
-        json.dump(results, f)
+        json.dump({str(rows): queries for rows, queries in results.items()}, f)
 
 
 # Latencies the issue holds to 1.2x of their small-collection figure.
@@ -196,15 +221,22 @@ TARGET_RATIO = 1.2
 
 
 def report(args):
+    """args: (DB QUERIES.json ROWS IMPORT.json [ROWS IMPORT.json ...] --)..."""
     runs = []
-    for i in range(0, len(args), 4):
-        queries_file, import_file, db, rows = args[i:i + 4]
+    i = 0
+    while i < len(args):
+        db, queries_file = args[i], args[i + 1]
+        i += 2
         with open(queries_file, encoding="utf-8") as f:
             queries = json.load(f)
-        with open(import_file, encoding="utf-8") as f:
-            imported = json.load(f)
-        runs.append({"database": db, "customers": int(rows), "queries": queries,
-                     "import": imported})
+        while i < len(args) and args[i] != "--":
+            rows, import_file = args[i], args[i + 1]
+            i += 2
+            with open(import_file, encoding="utf-8") as f:
+                imported = json.load(f)
+            runs.append({"database": db, "customers": int(rows), "queries": queries[rows],
+                         "import": imported})
+        i += 1
     failures = []
     print()
     for db in dict.fromkeys(run["database"] for run in runs):
@@ -244,8 +276,8 @@ def main():
     if command == "generate":
         generate(int(sys.argv[2]), sys.argv[3])
     elif command == "measure":
-        base, token, rows, samples, out = sys.argv[2:7]
-        measure(base, token, int(rows), int(samples), out)
+        samples, out, rest = int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+        measure(samples, out, [tuple(rest[i:i + 3]) for i in range(0, len(rest), 3)])
     elif command == "report":
         sys.exit(report(sys.argv[2:]))
     else:

@@ -229,6 +229,21 @@ impl Db {
         Ok(())
     }
 
+    /// Refreshes the query planner's statistics of `tables` after a bulk change (an import), so
+    /// that the next queries use their indexes at once: on PostgreSQL `VACUUM (ANALYZE)`, outside
+    /// a transaction as it must be (autovacuum would get there minutes later; until then a
+    /// freshly loaded table has no statistics and a range filter is planned as a full scan).
+    /// SQLite plans by its indexes without statistics: nothing to do there. For the command
+    /// line only.
+    pub fn refresh_statistics(&self, tables: &[&'static str]) -> Result<(), ApiError> {
+        let mut conn = self.checkout()?;
+        if let DbConnection::Pg(c) = &mut *conn {
+            let statement = format!("VACUUM (ANALYZE) {}", tables.join(", "));
+            diesel::sql_query(statement).execute(c)?;
+        }
+        Ok(())
+    }
+
     /// Runs `f` in a transaction on the calling thread: for start-up and the command line only,
     /// never on the async executor (requests use [`Db::read`] and [`Db::write`]).
     pub fn run_now<T>(

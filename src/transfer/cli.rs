@@ -204,6 +204,13 @@ fn import(
         other => other,
     });
     progress.finish_and_clear();
+    let wrote = report.counts.imported + report.counts.updated > 0;
+    let outcome = outcome.and_then(|()| {
+        if wrote {
+            db.refresh_statistics(&["customers", "addresses"])?;
+        }
+        Ok(())
+    });
     // Also after an error: what was committed is worth knowing.
     println!("{}", report.render(json));
     outcome
