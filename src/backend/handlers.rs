@@ -5,13 +5,13 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::domain::{self, Credential};
+use super::includes;
 use super::listing::{CursorInfo, ListQuery, Listing, OneQuery, Paging};
 use super::resource::TYPE;
 use super::schema::{
     CreateDocument, CustomerCollection, CustomerDocument, Precondition, UpdateDocument,
 };
 use super::service::{self, CreateRules, PartnerView};
-use super::{includes, repo};
 use crate::auth::{AuthenticatedPartner, ReadCustomers, WriteCustomers};
 use crate::credentials;
 use crate::customers::resource::Customers;
@@ -57,27 +57,13 @@ pub async fn list_customers(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let listing = Listing::parse(&query)?;
-    let offset = matches!(listing.paging, Paging::Offset { .. });
     let wanted = listing.clone();
-    let ((rows, next), total) = state
+    let page = state
         .db
-        .read(move |conn| {
-            let total = if offset {
-                Some(repo::count(conn, &wanted)?)
-            } else {
-                None
-            };
-            Ok((repo::page(conn, &wanted)?, total))
-        })
+        .read(move |conn| service::list(conn, &wanted))
         .await?;
+    let (views, next, total) = (page.views, page.next, page.total);
     let public_url = state.settings.server.public_url.clone();
-    let views: Vec<PartnerView> = rows
-        .into_iter()
-        .map(|(customer, group_key)| PartnerView {
-            customer,
-            group_key,
-        })
-        .collect();
     let (resources, included) = includes::resolve(&state, views, &query).await?;
     let base = format!("{public_url}/backend/{TYPE}");
     let kept = query.canonical_without_page();

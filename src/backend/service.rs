@@ -30,6 +30,35 @@ impl PartnerView {
     }
 }
 
+/// One page of the listing as partners see it, the cursor after it (keyset paging) and, for
+/// offset paging, the number of customers the filters select (`meta.page.total`).
+pub struct ListedPage {
+    pub views: Vec<PartnerView>,
+    pub next: Option<super::listing::Cursor>,
+    pub total: Option<i64>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    listing: &super::listing::Listing,
+) -> Result<ListedPage, ApiError> {
+    let offset = matches!(listing.paging, super::listing::Paging::Offset { .. });
+    let total = if offset {
+        Some(super::repo::count(conn, listing)?)
+    } else {
+        None
+    };
+    let (rows, next) = super::repo::page(conn, listing)?;
+    let views = rows
+        .into_iter()
+        .map(|(customer, group_key)| PartnerView {
+            customer,
+            group_key,
+        })
+        .collect();
+    Ok(ListedPage { views, next, total })
+}
+
 fn not_found() -> ApiError {
     ApiError::Domain(Code::CustomerNotFound)
 }
