@@ -24,6 +24,11 @@ use crate::state::AppState;
 
 /// The 401 of every partner route.
 pub const UNAUTHORIZED: &str = "No access token (a bare `Bearer realm=\"...\"` challenge, RFC 6750 §3.1), or an invalid, expired, revoked or tampered one, or one of a deleted client (001, `error=\"invalid_token\"`)";
+/// The 403 of a partner route without its scope, per scope (utoipa takes a constant for a
+/// response's description, not for a header's).
+pub const FORBIDDEN_READ: &str = "A token without the scope `customers:read` (insufficient_scope): a partner's with other scopes, or a customer's";
+pub const FORBIDDEN_WRITE: &str = "A token without the scope `customers:write` (insufficient_scope): a partner's with other scopes, or a customer's";
+pub const FORBIDDEN_GROUPS: &str = "A token without the scope `customer-groups:write` (insufficient_scope): a partner's with other scopes, or a customer's";
 const STALE: &str = "`If-Match` names no current ETag: the customer changed since it was read (a login included); nothing changed";
 
 /// `If-Match`, if sent. A value that is not visible ASCII (obs-text) is no list of ETags and
@@ -48,7 +53,7 @@ fn with_etag(mut response: HttpResponse, etag: &str) -> HttpResponse {
         (status = 200, description = "A page of customers", body = CustomerCollection, content_type = "application/vnd.api+json"),
         (status = 400, description = "An unsupported or malformed query parameter, a repeated one, a filter value out of its range, a cursor this service did not issue for this sort, `page[after]` with `page[offset]`, or keyset paging by more than one sort key or by `lastName`; `source.parameter` names it", body = ErrorDocumentDoc),
         (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
-        (status = 403, description = "A token without the scope `customers:read` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+        (status = 403, description = FORBIDDEN_READ, body = ErrorDocumentDoc,
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:read\"`"))),
     ))]
 pub async fn list_customers(
@@ -106,7 +111,7 @@ pub async fn list_customers(
         (status = 200, description = "The customer", body = CustomerDocument, content_type = "application/vnd.api+json",
             headers(("ETag" = String, description = "A strong ETag over everything the partner sees of the customer (a login changes it too): `If-Match` of a later PATCH or DELETE"))),
         (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
-        (status = 403, description = "A token without the scope `customers:read` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+        (status = 403, description = FORBIDDEN_READ, body = ErrorDocumentDoc,
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:read\"`"))),
         (status = 404, description = "No such customer (402)", body = ErrorDocumentDoc),
     ))]
@@ -203,7 +208,7 @@ pub async fn create_customer(
             headers(("ETag" = String, description = "A strong ETag over everything the partner sees of the customer (a login changes it too): `If-Match` of a later PATCH or DELETE"))),
         (status = 400, description = "Malformed JSON or document, an unsupported or malformed query parameter, a malformed `group` relationship (`source.pointer`), or an anonymized customer (410)", body = ErrorDocumentDoc),
         (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
-        (status = 403, description = "A token without the scope `customers:write` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+        (status = 403, description = FORBIDDEN_WRITE, body = ErrorDocumentDoc,
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:write\"`"))),
         (status = 404, description = "No such customer (402), or the `group` relationship names no group", body = ErrorDocumentDoc),
         (status = 409, description = "Resource type, or `data.id` and the reference in the URL, do not match", body = ErrorDocumentDoc),
@@ -246,7 +251,7 @@ pub async fn update_customer(
     responses(
         (status = 204, description = "Anonymized; every token of the customer is revoked"),
         (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
-        (status = 403, description = "A token without the scope `customers:write` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+        (status = 403, description = FORBIDDEN_WRITE, body = ErrorDocumentDoc,
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:write\"`"))),
         (status = 404, description = "No such customer (402)", body = ErrorDocumentDoc),
         (status = 412, description = STALE, body = ErrorDocumentDoc),

@@ -9,7 +9,7 @@ use super::resource::{
 };
 use super::service;
 use crate::auth::{AuthenticatedPartner, ReadCustomers, WriteGroups};
-use crate::backend::handlers::UNAUTHORIZED;
+use crate::backend::handlers::{FORBIDDEN_GROUPS, FORBIDDEN_READ, UNAUTHORIZED};
 use crate::error::ApiError;
 use crate::jsonapi::openapi::{
     CollectionDocument, CreateDocument, ErrorDocumentDoc, RequestDocument, SingleDocument,
@@ -35,7 +35,7 @@ impl QuerySpecOf for GroupQuery {
     responses(
         (status = 200, description = "The groups", body = CollectionDocument<GroupAttributes, CustomerGroups>, content_type = "application/vnd.api+json"),
         (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
-        (status = 403, description = "A token without the scope `customers:read` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+        (status = 403, description = FORBIDDEN_READ, body = ErrorDocumentDoc,
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:read\"`"))),
     ))]
 pub async fn list_groups(
@@ -61,7 +61,7 @@ pub async fn list_groups(
     responses(
         (status = 200, description = "The group", body = SingleDocument<GroupAttributes, CustomerGroups>, content_type = "application/vnd.api+json"),
         (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
-        (status = 403, description = "A token without the scope `customers:read` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+        (status = 403, description = FORBIDDEN_READ, body = ErrorDocumentDoc,
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customers:read\"`"))),
         (status = 404, description = "No such group", body = ErrorDocumentDoc),
     ))]
@@ -120,7 +120,7 @@ pub async fn create_group(
     responses(
         (status = 200, description = "Updated", body = SingleDocument<GroupAttributes, CustomerGroups>, content_type = "application/vnd.api+json"),
         (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
-        (status = 403, description = "A token without the scope `customer-groups:write` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+        (status = 403, description = FORBIDDEN_GROUPS, body = ErrorDocumentDoc,
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customer-groups:write\"`"))),
         (status = 404, description = "No such group", body = ErrorDocumentDoc),
         (status = 409, description = "Resource type, or `data.id` and the id in the URL, do not match", body = ErrorDocumentDoc),
@@ -152,7 +152,7 @@ pub async fn update_group(
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, description = UNAUTHORIZED, body = ErrorDocumentDoc),
-        (status = 403, description = "A token without the scope `customer-groups:write` (insufficient_scope): a partner's with other scopes, or a customer's", body = ErrorDocumentDoc,
+        (status = 403, description = FORBIDDEN_GROUPS, body = ErrorDocumentDoc,
             headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"...\", error=\"insufficient_scope\", scope=\"customer-groups:write\"`"))),
         (status = 404, description = "No such group", body = ErrorDocumentDoc),
         (status = 409, description = "The default group, or a group that still has customers", body = ErrorDocumentDoc),
