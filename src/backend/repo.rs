@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::listing::{Cursor, Filters, Listing, Paging, SortKey};
 use crate::customers::model::{Customer, Status};
 use crate::db::schema::{customer_groups, customers};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, FixedLimit};
 
 /// The upper bound of a prefix range: every string that starts with the prefix sorts below it
 /// (byte order: SQLite's BINARY collation, PostgreSQL's "C" on these columns).
@@ -157,11 +157,18 @@ pub fn page(conn: &mut DbConnection, listing: &Listing) -> QueryResult<(Vec<Row>
     if let Some(cursor) = after {
         query = after_cursor(query, cursor)?;
     }
-    let rows: Vec<Row> = query
-        .select((Customer::as_select(), customer_groups::key.nullable()))
-        .limit(limit)
-        .offset(offset)
-        .load(conn)?;
+    let query = query.select((Customer::as_select(), customer_groups::key.nullable()));
+    let rows: Vec<Row> = match u16::try_from(limit) {
+        // A keyset page without a bound range filter: the limit in the text, so that
+        // PostgreSQL keeps one plan instead of planning every page (see `FixedLimit`).
+        Ok(fixed)
+            if matches!(listing.paging, Paging::Keyset { .. })
+                && plan_is_value_independent(&listing.filters) =>
+        {
+            FixedLimit::new(query, fixed).load(conn)?
+        }
+        _ => query.limit(limit).offset(offset).load(conn)?,
+    };
     let next = match (&listing.paging, rows.last()) {
         (Paging::Keyset { .. }, Some((last, _))) if rows.len() as i64 == limit => Some(Cursor {
             key,
@@ -172,6 +179,18 @@ pub fn page(conn: &mut DbConnection, listing: &Listing) -> QueryResult<(Vec<Row>
         _ => None,
     };
     Ok((rows, next))
+}
+
+/// Whether the best plan for these filters is the same whatever their values: equalities on a
+/// unique key and fixed conditions only. A prefix, a time range or a group is estimated at an
+/// average selectivity in a generic plan, which may walk the table in id order for a value
+/// that matches few rows.
+fn plan_is_value_independent(filters: &Filters) -> bool {
+    filters.q.is_none()
+        && filters.group.is_none()
+        && filters.created_gte.is_none()
+        && filters.created_lt.is_none()
+        && filters.updated_gte.is_none()
 }
 
 fn sort_value(customer: &Customer, key: SortKey) -> String {

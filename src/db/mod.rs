@@ -2,8 +2,11 @@
 //! an r2d2 pool, embedded migrations per backend, and `Db::read`/`Db::write`, which run a
 //! closure on the blocking pool inside a transaction. Knows nothing of HTTP.
 
+mod fixed_limit;
 pub mod schema;
 mod sqlite;
+
+pub use fixed_limit::FixedLimit;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
