@@ -170,6 +170,13 @@ pub struct Db {
     /// Until when (ms since the epoch) connections are checked before use; see
     /// [`SUSPECT_WINDOW_MS`].
     suspect_until: Arc<AtomicI64>,
+    /// One permit per pooled connection, taken before a request's database work goes to the
+    /// blocking pool: requests wait for a connection here, in arrival order, without a thread.
+    /// r2d2 hands a returned connection to whichever thread asks first, so past the pool's size
+    /// a waiting request could lose it again and again (reads of 100 ms and more under load).
+    admission: Arc<tokio::sync::Semaphore>,
+    /// How long a request waits for admission before it answers 503 (the pool's timeout).
+    timeout: Duration,
 }
 
 impl Db {
@@ -203,6 +210,8 @@ impl Db {
             pool,
             write_lock: matches!(url, DatabaseUrl::Sqlite(_)).then(|| Arc::new(Mutex::new(()))),
             suspect_until: Arc::new(AtomicI64::new(0)),
+            admission: Arc::new(tokio::sync::Semaphore::new(pool_size as usize)),
+            timeout,
         };
         db.migrate()?;
         Ok(db)
@@ -296,6 +305,7 @@ impl Db {
         F: FnMut(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        let _permit = self.admit().await?;
         let db = self.clone();
         actix_web::web::block(move || {
             retrying(|| {
@@ -304,6 +314,18 @@ impl Db {
             })
         })
         .await?
+    }
+
+    /// Waits, in arrival order, until a pooled connection is free for this request: 503 after
+    /// the pool's timeout, as r2d2 would answer.
+    async fn admit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        match tokio::time::timeout(self.timeout, self.admission.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(closed)) => Err(ApiError::Unavailable(format!("database pool: {closed}"))),
+            Err(_) => Err(ApiError::Unavailable(
+                "database pool: timed out waiting for a connection".into(),
+            )),
+        }
     }
 
     /// A read by key that takes microseconds (a session lookup, one customer's addresses). On
@@ -332,6 +354,7 @@ impl Db {
         F: FnMut(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        let _permit = self.admit().await?;
         let db = self.clone();
         actix_web::web::block(move || {
             retrying(|| {

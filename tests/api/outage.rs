@@ -251,3 +251,97 @@ async fn while_the_database_is_away_writes_answer_503_and_service_returns_withou
     let login = app.login(&email, PASSWORD).await;
     assert_eq!(login.status, StatusCode::CREATED, "{}", login.text);
 }
+
+/// With every pooled connection held up (here: the one connection, waiting for a lock another
+/// process keeps for two seconds), requests that wait for a connection answer 503 once
+/// `GLUE_DB_TIMEOUT_MS` has passed instead of hanging, none is half-done, and the next
+/// requests all succeed.
+#[tokio::test]
+async fn requests_waiting_for_a_held_connection_answer_503_after_the_timeout_and_lose_nothing() {
+    let app = Arc::new(
+        spawn_app_with(&[("GLUE_DB_TIMEOUT_MS", "300"), ("GLUE_DB_POOL_SIZE", "1")]).await,
+    );
+    const HELD: Duration = Duration::from_secs(2);
+    let locked = Arc::new(std::sync::Barrier::new(2));
+    let holder = {
+        let (url, locked) = (app.database_url.clone(), locked.clone());
+        std::thread::spawn(move || {
+            // Another process holds what every registration needs: PostgreSQL's customers
+            // table, SQLite's write lock.
+            let hold = |conn: &mut dyn FnMut(&str)| {
+                locked.wait();
+                std::thread::sleep(HELD);
+                conn("COMMIT");
+                Instant::now()
+            };
+            match url.strip_prefix("sqlite://") {
+                Some(path) => {
+                    let mut other = SqliteConnection::establish(path).expect("open the file");
+                    other.batch_execute("BEGIN EXCLUSIVE").expect("lock");
+                    hold(&mut |sql| other.batch_execute(sql).expect("unlock"))
+                }
+                None => {
+                    let mut other = PgConnection::establish(&url).expect("connect");
+                    other
+                        .batch_execute("BEGIN; LOCK TABLE customers IN ACCESS EXCLUSIVE MODE")
+                        .expect("lock");
+                    hold(&mut |sql| other.batch_execute(sql).expect("unlock"))
+                }
+            }
+        })
+    };
+    tokio::task::spawn_blocking({
+        let locked = locked.clone();
+        move || locked.wait()
+    })
+    .await
+    .expect("the lock is taken");
+
+    let mut waiting = Vec::new();
+    for _ in 0..4 {
+        let app = app.clone();
+        waiting.push(tokio::spawn(async move {
+            let email = new_email();
+            let response = app.register_with(registration(&email, PASSWORD)).await;
+            (email, response, Instant::now())
+        }));
+    }
+    let mut answers = Vec::new();
+    for task in waiting {
+        answers.push(task.await.expect("request task"));
+    }
+    let released = tokio::task::spawn_blocking(move || holder.join().expect("holder"))
+        .await
+        .expect("holder task");
+
+    let mut unavailable = 0;
+    for (email, response, answered) in &answers {
+        match response.status {
+            StatusCode::CREATED => {
+                // Only the request that had the connection may have waited for the lock.
+                let login = app.login(email, PASSWORD).await;
+                assert_eq!(login.status, StatusCode::CREATED, "{email}: {}", login.text);
+            }
+            _ => {
+                assert_unavailable(response);
+                assert!(
+                    *answered < released,
+                    "a 503 came only after the lock was released: the request hung"
+                );
+                unavailable += 1;
+            }
+        }
+    }
+    assert!(
+        unavailable >= 3,
+        "{unavailable} of 4 answered 503; the three without a connection must"
+    );
+
+    for _ in 0..4 {
+        let email = new_email();
+        let response = app.register_with(registration(&email, PASSWORD)).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
+        let login = app.login(&email, PASSWORD).await;
+        assert_eq!(login.status, StatusCode::CREATED, "{}", login.text);
+    }
+}
