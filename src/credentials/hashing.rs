@@ -18,9 +18,26 @@ pub fn hash(password: &str, cost: u32) -> Result<String, ApiError> {
     bcrypt::hash(password, cost).map_err(ApiError::internal)
 }
 
+/// Runs `work` (bcrypt) on the blocking pool, at most one at a time per core, the others
+/// waiting in arrival order without a thread. Unbounded, sixteen concurrent logins on two cores
+/// were sixteen threads sharing them: each took eight times as long, all finished in the same
+/// instant, and under a flood of logins the blocking pool would grow to its limit. One per
+/// core keeps every core hashing and each hash as quick as it can be.
+async fn on_hashing_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    static HASHERS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let hashers = HASHERS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    });
+    let _permit = hashers.acquire().await.map_err(ApiError::internal)?;
+    Ok(actix_web::web::block(work).await?)
+}
+
 /// [`hash`] on the blocking pool: bcrypt must never run on the async executor.
 pub async fn hash_blocking(password: String, cost: u32) -> Result<String, ApiError> {
-    actix_web::web::block(move || hash(&password, cost)).await?
+    on_hashing_thread(move || hash(&password, cost)).await?
 }
 
 /// Verifies `password` against `stored`, taking at least as long as a verify at the configured
@@ -85,7 +102,7 @@ pub async fn verify_blocking(
     stored: Option<String>,
     cost: u32,
 ) -> Result<bool, ApiError> {
-    Ok(actix_web::web::block(move || verify(&password, stored.as_deref(), cost)).await?)
+    on_hashing_thread(move || verify(&password, stored.as_deref(), cost)).await
 }
 
 /// [`check_login`] on the blocking pool.
@@ -94,7 +111,7 @@ pub async fn check_login_blocking(
     stored: Option<String>,
     cost: u32,
 ) -> Result<LoginCheck, ApiError> {
-    Ok(actix_web::web::block(move || check_login(&password, stored.as_deref(), cost)).await?)
+    on_hashing_thread(move || check_login(&password, stored.as_deref(), cost)).await
 }
 
 /// True when the stored hash was made with another cost than configured.
