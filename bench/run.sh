@@ -39,9 +39,9 @@
 #   BENCH_CONNECTIONS      wrk connections (16), BENCH_THREADS wrk threads (2)
 #   BENCH_HASH_CONNECTIONS wrk connections of login and registration (BENCH_CONNECTIONS). wrk
 #                          counts completed requests only, so the bcrypt work in flight when a
-#                          run ends is lost: about (connections / 2) / (requests completed),
-#                          up to ~3 % at 16 connections and 10 s on 2 cores. Fewer connections
-#                          (2 per core still keep every core hashing) or a longer run shrink it.
+#                          run ends is lost; the service hashes one password per core at a
+#                          time, so that is at most one hash per core (~0.6 % of 10 s at cost
+#                          10). A longer run shrinks it.
 #   BENCH_WORKERS          GLUE_WORKERS of the service and of the ceiling (GLUE_WORKERS, else
 #                          the number of cores)
 #   BENCH_BCRYPT_COST      GLUE_BCRYPT_COST of the service and the hashing ceiling's cost (10)
