@@ -11,6 +11,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_TOOL=profile
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 cd "$ROOT"
 SECONDS_TO_SAMPLE="${PROFILE_SECONDS:-5}"
 PORT="${PROFILE_PORT:-18391}"
@@ -22,18 +25,13 @@ TMP="$(mktemp -d)"
 SERVER_PID=""
 
 cleanup() {
-    [[ -n $SERVER_PID ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    stop_pid "$SERVER_PID"
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-need() {
-    command -v "$1" >/dev/null 2>&1 && return
-    echo "installing $2" >&2
-    apt-get install -y "$2" >/dev/null
-}
-need wrk wrk
-need perf linux-perf
+ensure_command wrk wrk
+ensure_command perf linux-perf
 
 cargo build --release --bin glue-customers
 mkdir -p "$OUT"
@@ -42,10 +40,7 @@ DATABASE_URL="sqlite://$TMP/glue.db" GLUE_LISTEN="127.0.0.1:$PORT" GLUE_BCRYPT_C
     RUST_LOG="${PROFILE_LOG:-info}" \
     target/release/glue-customers serve >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-    curl -sf --noproxy '*' "$BASE/ready" >/dev/null 2>&1 && break
-    sleep 0.1
-done
+wait_until_ok "$BASE/ready" "$SERVER_PID" "$TMP/server.log"
 
 read -r REF TOKEN < <(python3 - "$BASE" "$PASSWORD" <<'PY'
 import json, sys, urllib.request

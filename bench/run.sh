@@ -63,6 +63,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="$ROOT/bench"
+BENCH_TOOL=bench
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 cd "$ROOT"
 
 PORT="${BENCH_PORT:-18181}"
@@ -104,32 +107,14 @@ CEILING_PID=""
 PG_AVAILABLE=false
 FAILURES=()
 
-log() { printf '\n==> %s\n' "$*" >&2; }
-warn() { printf 'bench: warning: %s\n' "$*" >&2; }
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 fail() { FAILURES+=("$*"); printf 'bench: FAILURE: %s\n' "$*" >&2; }
-
-stop_pid() {
-    local pid=$1
-    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-}
-
-psql_admin() {
-    PGCONNECT_TIMEOUT=5 PGOPTIONS="-c client_min_messages=warning" \
-        psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -Atc "$1"
-}
 
 # Every database this run made starts with glue_bench_<pid>_ (the cold starts' ones too).
 drop_bench_databases() {
     $PG_AVAILABLE || return 0
     local name
     for name in $(psql_admin "SELECT datname FROM pg_database WHERE starts_with(datname, '$PG_PREFIX')" 2>/dev/null); do
-        psql_admin "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null 2>&1 ||
-            psql_admin "DROP DATABASE IF EXISTS \"$name\"" >/dev/null 2>&1 ||
-            warn "could not drop database $name"
+        drop_database "$name"
     done
 }
 
@@ -145,40 +130,11 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# curl for the local server only: --noproxy so a proxy in the environment never sees the traffic.
-local_curl() {
-    curl -sS --noproxy '*' --max-time 60 "$@"
-}
-
-# json_get FILE data.attributes.accessToken -> prints the value at that dotted path.
-json_get() {
-    python3 -c '
-import json, sys
-value = json.load(open(sys.argv[1]))
-for key in sys.argv[2].split("."):
-    value = value[int(key)] if isinstance(value, list) else value[key]
-print(value)' "$1" "$2"
-}
-
 show_server_log() {
     if [[ -s $TMP/server.log ]]; then
         printf -- '--- server log (last 40 lines) ---\n' >&2
         tail -n 40 "$TMP/server.log" >&2
     fi
-}
-
-ensure_wrk() {
-    command -v wrk >/dev/null && return
-    log "installing wrk from the Debian archive"
-    local sudo=""
-    [[ $(id -u) -eq 0 ]] || sudo="sudo"
-    # dpkg is chatty even with -qq; keep its output for the error case only.
-    if ! { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
-        >"$TMP/apt.log" 2>&1; then
-        cat "$TMP/apt.log" >&2
-        die "could not install wrk with apt-get"
-    fi
-    command -v wrk >/dev/null || die "wrk is still not on PATH after apt-get install"
 }
 
 # Checked before the four-minute build, not after it.
@@ -209,22 +165,6 @@ build() {
     cargo build --release --bins
     [[ -x $BIN ]] || die "release binary not found at $BIN"
     [[ -x $CEILING_BIN ]] || die "bench-ceiling not found at $CEILING_BIN"
-}
-
-# wait_until_ok URL PID LOGFILE: polls URL for a 200 for up to 30 s while PID lives.
-wait_until_ok() {
-    local url=$1 pid=$2 logfile=$3 deadline=$((SECONDS + 30))
-    until local_curl -fo /dev/null --max-time 1 "$url" 2>/dev/null; do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 40 "$logfile" >&2 || true
-            die "the process serving $url exited during start-up"
-        fi
-        if ((SECONDS >= deadline)); then
-            tail -n 40 "$logfile" >&2 || true
-            die "no 200 from $url within 30 s"
-        fi
-        sleep 0.2
-    done
 }
 
 # run_wrk NAME OUT_JSON SCRIPT URL [extra wrk args...]
@@ -503,7 +443,7 @@ main() {
     local load_start
     load_start=$(cut -d' ' -f1-3 /proc/loadavg)
     check_databases
-    ensure_wrk
+    ensure_command wrk wrk
     build
 
     measure_ceilings before

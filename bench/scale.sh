@@ -31,6 +31,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_TOOL=bench-scale
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 cd "$ROOT"
 SIZES="${BENCH_SCALE_SIZES:-1000 1000000}"
 SAMPLES="${BENCH_SCALE_SAMPLES:-300}"
@@ -46,21 +49,10 @@ TMP="$(mktemp -d)"
 SERVER_PIDS=()
 PG_DATABASES=()
 
-log() { printf '\n==> %s\n' "$*" >&2; }
-die() { printf 'bench-scale: error: %s\n' "$*" >&2; exit 1; }
-
-psql_admin() {
-    PGCONNECT_TIMEOUT=5 PGOPTIONS="-c client_min_messages=warning" \
-        psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -Atc "$1"
-}
-
 stop_servers() {
     local pid
     for pid in "${SERVER_PIDS[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
+        stop_pid "$pid"
     done
     SERVER_PIDS=()
 }
@@ -69,7 +61,7 @@ cleanup() {
     stop_servers
     local name
     for name in "${PG_DATABASES[@]}"; do
-        psql_admin "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null 2>&1 || true
+        drop_database "$name"
     done
     rm -rf "$TMP"
 }
@@ -130,13 +122,8 @@ serve() {
     client_secret=$(json_field client_secret <<<"$client")
     env "${SERVICE_ENV[@]}" "$BIN" serve >"$TMP/server-$port.log" 2>&1 &
     SERVER_PIDS+=($!)
-    local pid=$! deadline=$((SECONDS + 60))
-    until curl -fs --noproxy '*' -o /dev/null --max-time 1 "$base/ready"; do
-        kill -0 "$pid" 2>/dev/null || { tail -n 40 "$TMP/server-$port.log" >&2; die "the server on $port exited"; }
-        ((SECONDS < deadline)) || die "no 200 from $base/ready within 60 s"
-        sleep 0.2
-    done
-    TOKEN=$(curl -fsS --noproxy '*' -u "$client_id:$client_secret" -X POST "$base/token" \
+    wait_until_ok "$base/ready" "$!" "$TMP/server-$port.log" 60
+    TOKEN=$(local_curl -f -u "$client_id:$client_secret" -X POST "$base/token" \
         -d grant_type=client_credentials | json_field access_token)
 }
 

@@ -40,6 +40,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="$ROOT/bench"
+BENCH_TOOL=soak
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 cd "$ROOT"
 
 # seconds_of 5m -> 300
@@ -83,63 +86,19 @@ PID_B=""
 WRK_PIDS=()
 DATABASE_CREATED=false
 
-log() { printf '\n==> %s\n' "$*" >&2; }
-die() { printf 'soak: error: %s\n' "$*" >&2; exit 1; }
-
-stop_pid() {
-    local pid=$1
-    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-}
-
-psql_admin() {
-    PGCONNECT_TIMEOUT=5 PGOPTIONS="-c client_min_messages=warning" \
-        psql -X -q -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -Atc "$1"
-}
-
 cleanup() {
     local pid
     for pid in "${WRK_PIDS[@]}"; do stop_pid "$pid"; done
     stop_pid "$PID_A"
     stop_pid "$PID_B"
     if $DATABASE_CREATED; then
-        psql_admin "DROP DATABASE IF EXISTS \"$DATABASE\" WITH (FORCE)" >/dev/null 2>&1 ||
-            psql_admin "DROP DATABASE IF EXISTS \"$DATABASE\"" >/dev/null 2>&1 ||
-            printf 'soak: warning: could not drop database %s\n' "$DATABASE" >&2
+        drop_database "$DATABASE"
     fi
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-local_curl() {
-    curl -sS --noproxy '*' --max-time 60 "$@"
-}
-
-json_get() {
-    python3 -c '
-import json, sys
-value = json.load(open(sys.argv[1]))
-for key in sys.argv[2].split("."):
-    value = value[int(key)] if isinstance(value, list) else value[key]
-print(value)' "$1" "$2"
-}
-
-ensure_wrk() {
-    command -v wrk >/dev/null && return
-    log "installing wrk from the Debian archive"
-    local sudo=""
-    [[ $(id -u) -eq 0 ]] || sudo="sudo"
-    if ! { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } \
-        >"$TMP/apt.log" 2>&1; then
-        cat "$TMP/apt.log" >&2
-        die "could not install wrk with apt-get"
-    fi
-    command -v wrk >/dev/null || die "wrk is still not on PATH after apt-get install"
-}
 
 # start_instance NAME PORT -> sets PID_<NAME>
 start_instance() {
@@ -160,12 +119,7 @@ start_instance() {
         "$BIN" serve >"$WORK/server-$name.log" 2>&1 &
     pid=$!
     printf -v "PID_$name" '%s' "$pid"
-    local deadline=$((SECONDS + 30))
-    until local_curl -fo /dev/null --max-time 1 "http://127.0.0.1:$port/ready" 2>/dev/null; do
-        kill -0 "$pid" 2>/dev/null || { tail -n 40 "$WORK/server-$name.log" >&2; die "instance $name exited during start-up"; }
-        ((SECONDS < deadline)) || die "instance $name: no 200 from /ready within 30 s"
-        sleep 0.2
-    done
+    wait_until_ok "http://127.0.0.1:$port/ready" "$pid" "$WORK/server-$name.log"
     echo "instance $name: pid $pid on 127.0.0.1:$port"
 }
 
@@ -242,7 +196,7 @@ main() {
     command -v psql >/dev/null || die "psql is not installed; make soak needs PostgreSQL"
     psql_admin 'SELECT 1' >/dev/null 2>"$TMP/psql.err" ||
         die "PostgreSQL at $PG_HOST:$PG_PORT (role $PG_USER) does not answer: $(head -n 1 "$TMP/psql.err"); make soak needs it"
-    ensure_wrk
+    ensure_command wrk wrk
     log "cargo build --release --bins"
     cargo build --release --bins
     [[ -x $BIN ]] || die "release binary not found at $BIN"
