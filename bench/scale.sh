@@ -113,7 +113,8 @@ sys.exit(r["imported"] != int(sys.argv[2]) or r["rejected"] != 0)' "$result-impo
     rm -f "$file"
 }
 
-# serve URL PORT: a server on the database with a partner client; prints its token.
+# serve URL PORT: a server on the database with a partner client; sets TOKEN to the client's
+# client_credentials token.
 serve() {
     local url=$1 port=$2 base="http://127.0.0.1:$2" client client_id client_secret
     service_env_for "$url" "$port"
@@ -172,7 +173,7 @@ REPORT_ARGS=()
 for db in "${databases[@]}"; do
     run_database "$db"
     if [[ $db == postgres ]]; then
-        for name in "${PG_DATABASES[@]}"; do psql_admin "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null; done
+        for name in "${PG_DATABASES[@]}"; do drop_database "$name"; done
         PG_DATABASES=()
     fi
     rm -f "$TMP"/scale-*.db*

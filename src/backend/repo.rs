@@ -159,10 +159,12 @@ pub fn page(conn: &mut DbConnection, listing: &Listing) -> QueryResult<(Vec<Row>
     }
     let query = query.select((Customer::as_select(), customer_groups::key.nullable()));
     let rows: Vec<Row> = match u16::try_from(limit) {
-        // A keyset page without a bound range filter: the limit in the text, so that
-        // PostgreSQL keeps one plan instead of planning every page (see `FixedLimit`).
+        // A keyset page of a usual size without a bound range filter: the limit in the text,
+        // so that PostgreSQL keeps one plan instead of planning every page (see `FixedLimit`).
+        // Usual sizes only: each size is a prepared statement of its own on every connection.
         Ok(fixed)
             if matches!(listing.paging, Paging::Keyset { .. })
+                && FIXED_LIMITS.contains(&fixed)
                 && plan_is_value_independent(&listing.filters) =>
         {
             FixedLimit::new(query, fixed).load(conn)?
@@ -180,6 +182,10 @@ pub fn page(conn: &mut DbConnection, listing: &Listing) -> QueryResult<(Vec<Row>
     };
     Ok((rows, next))
 }
+
+/// Page sizes that keyset pages carry in their statement's text (others are bound): the
+/// default, and the round sizes partners use.
+const FIXED_LIMITS: [u16; 8] = [10, 20, 25, 50, 100, 200, 250, 500];
 
 /// Whether the best plan for these filters is the same whatever their values: equalities on a
 /// unique key and fixed conditions only. A prefix, a time range or a group is estimated at an

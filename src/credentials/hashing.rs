@@ -31,8 +31,13 @@ async fn on_hashing_thread<T: Send + 'static>(
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         tokio::sync::Semaphore::new(cores)
     });
-    let _permit = hashers.acquire().await.map_err(ApiError::internal)?;
-    Ok(actix_web::web::block(work).await?)
+    let permit = hashers.acquire().await.map_err(ApiError::internal)?;
+    Ok(actix_web::web::block(move || {
+        // Held until the hash is done, even when the request is dropped meanwhile.
+        let _permit = permit;
+        work()
+    })
+    .await?)
 }
 
 /// [`hash`] on the blocking pool: bcrypt must never run on the async executor.

@@ -6,8 +6,8 @@
 //! new plan (about 0.2 ms at a million customers, more than the rest of the query). With the
 //! limit in the text the generic plan is costed for the page it reads, and PostgreSQL keeps it
 //! after five executions. The statement's text then differs per limit: diesel caches one
-//! prepared statement per text, so callers keep the set of limits small (a validated page
-//! size).
+//! prepared statement per text on every connection, so callers use it for a few fixed limits
+//! only (the partner listing: its usual page sizes).
 //!
 //! Only for statements whose best plan does not depend on their other parameters' values: a
 //! generic plan estimates a bound range or a bound foreign key at an average selectivity.

@@ -10,7 +10,7 @@ pub use fixed_limit::FixedLimit;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -170,12 +170,13 @@ pub struct Db {
     /// Until when (ms since the epoch) connections are checked before use; see
     /// [`SUSPECT_WINDOW_MS`].
     suspect_until: Arc<AtomicI64>,
-    /// One permit per pooled connection, taken before a request's database work goes to the
+    /// A permit per connection a request may take, taken before its database work goes to the
     /// blocking pool: requests wait for a connection here, in arrival order, without a thread.
     /// r2d2 hands a returned connection to whichever thread asks first, so past the pool's size
     /// a waiting request could lose it again and again (reads of 100 ms and more under load).
+    /// On SQLite one connection is left out for the writer, whose turn the write lock decides.
     admission: Arc<tokio::sync::Semaphore>,
-    /// How long a request waits for admission before it answers 503 (the pool's timeout).
+    /// How long a request waits for a connection, admission included, before it answers 503.
     timeout: Duration,
 }
 
@@ -210,7 +211,10 @@ impl Db {
             pool,
             write_lock: matches!(url, DatabaseUrl::Sqlite(_)).then(|| Arc::new(Mutex::new(()))),
             suspect_until: Arc::new(AtomicI64::new(0)),
-            admission: Arc::new(tokio::sync::Semaphore::new(pool_size as usize)),
+            admission: Arc::new(tokio::sync::Semaphore::new(match url {
+                DatabaseUrl::Sqlite(_) => pool_size.saturating_sub(1).max(1) as usize,
+                DatabaseUrl::Postgres(_) => pool_size as usize,
+            })),
             timeout,
         };
         db.migrate()?;
@@ -272,9 +276,23 @@ impl Db {
     /// dead one dropped, so that requests after an outage find the database instead of the
     /// connections the outage killed.
     fn checkout(&self) -> Result<PooledConnection<Manager>, ApiError> {
+        self.checkout_by(None)
+    }
+
+    /// [`Db::checkout`], giving up at `deadline` rather than after the pool's timeout.
+    fn checkout_by(
+        &self,
+        deadline: Option<Instant>,
+    ) -> Result<PooledConnection<Manager>, ApiError> {
+        let get = || match deadline {
+            Some(at) => self
+                .pool
+                .get_timeout(at.saturating_duration_since(Instant::now())),
+            None => self.pool.get(),
+        };
         let attempts = self.pool.max_size() + 1;
         for _ in 0..attempts {
-            let mut conn = self.pool.get()?;
+            let mut conn = get()?;
             if self.suspect_until.load(Ordering::Relaxed) < epoch_ms() {
                 return Ok(conn);
             }
@@ -283,7 +301,7 @@ impl Db {
             }
             BROKEN.with(|broken| broken.set(true));
         }
-        Ok(self.pool.get()?)
+        Ok(get()?)
     }
 
     /// Marks the connection in hand as broken when `result` says the database went away, and
@@ -305,21 +323,29 @@ impl Db {
         F: FnMut(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let _permit = self.admit().await?;
+        let deadline = Instant::now() + self.timeout;
+        let permit = self.admit(deadline).await?;
         let db = self.clone();
         actix_web::web::block(move || {
+            // Held until the work is done, even when the request is dropped meanwhile.
+            let _permit = permit;
+            let mut first = Some(deadline);
             retrying(|| {
-                let mut conn = db.checkout()?;
+                let mut conn = db.checkout_by(first.take())?;
                 db.note_outcome(f(&mut conn))
             })
         })
         .await?
     }
 
-    /// Waits, in arrival order, until a pooled connection is free for this request: 503 after
-    /// the pool's timeout, as r2d2 would answer.
-    async fn admit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
-        match tokio::time::timeout(self.timeout, self.admission.acquire()).await {
+    /// Waits, in arrival order, until a connection is free for this request: 503 at `deadline`
+    /// (the pool's timeout from the request's first wait), as r2d2 would answer.
+    async fn admit(
+        &self,
+        deadline: Instant,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        let acquire = self.admission.clone().acquire_owned();
+        match tokio::time::timeout_at(deadline.into(), acquire).await {
             Ok(Ok(permit)) => Ok(permit),
             Ok(Err(closed)) => Err(ApiError::Unavailable(format!("database pool: {closed}"))),
             Err(_) => Err(ApiError::Unavailable(
@@ -339,8 +365,10 @@ impl Db {
         T: Send + 'static,
     {
         if self.write_lock.is_some() && self.suspect_until.load(Ordering::Relaxed) < epoch_ms() {
-            if let Some(mut conn) = self.pool.try_get() {
-                return self.note_outcome(f(&mut conn));
+            if let Ok(_permit) = self.admission.try_acquire() {
+                if let Some(mut conn) = self.pool.try_get() {
+                    return self.note_outcome(f(&mut conn));
+                }
             }
         }
         self.read(f).await
@@ -354,9 +382,16 @@ impl Db {
         F: FnMut(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let _permit = self.admit().await?;
+        let deadline = Instant::now() + self.timeout;
+        // SQLite: writers take turns at the write lock, on the connection left out of admission.
+        let permit = match self.write_lock {
+            Some(_) => None,
+            None => Some(self.admit(deadline).await?),
+        };
         let db = self.clone();
         actix_web::web::block(move || {
+            let _permit = permit;
+            let mut first = Some(deadline);
             retrying(|| {
                 // The lock first: a writer waiting for it must not hold a pooled connection that
                 // readers could use. A poisoned lock only means another writer panicked.
@@ -364,7 +399,7 @@ impl Db {
                     lock.lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
                 });
-                let mut conn = db.checkout()?;
+                let mut conn = db.checkout_by(first.take())?;
                 db.note_outcome(write_transaction(&mut conn, &mut f))
             })
         })

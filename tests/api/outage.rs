@@ -252,53 +252,86 @@ async fn while_the_database_is_away_writes_answer_503_and_service_returns_withou
     assert_eq!(login.status, StatusCode::CREATED, "{}", login.text);
 }
 
-/// With every pooled connection held up (here: the one connection, waiting for a lock another
-/// process keeps for two seconds), requests that wait for a connection answer 503 once
-/// `GLUE_DB_TIMEOUT_MS` has passed instead of hanging, none is half-done, and the next
-/// requests all succeed.
+/// With every connection held up (here: the pool's two, waiting for a lock another process
+/// keeps for three seconds), requests that wait for a connection answer 503 once
+/// `GLUE_DB_TIMEOUT_MS` has passed instead of hanging; a request answered 503 did nothing (its
+/// email is free, its owner cannot log in), and the next requests all succeed. On SQLite the
+/// writers queueing for the write lock leave reads alone.
 #[tokio::test]
 async fn requests_waiting_for_a_held_connection_answer_503_after_the_timeout_and_lose_nothing() {
+    const TIMEOUT: Duration = Duration::from_millis(300);
+    const HELD: Duration = Duration::from_secs(3);
+    const REQUESTS: u32 = 5;
+    const POOL: u32 = 2;
+    let timeout_ms = TIMEOUT.as_millis().to_string();
     let app = Arc::new(
-        spawn_app_with(&[("GLUE_DB_TIMEOUT_MS", "300"), ("GLUE_DB_POOL_SIZE", "1")]).await,
+        spawn_app_with(&[
+            ("GLUE_DB_TIMEOUT_MS", &timeout_ms),
+            ("GLUE_DB_POOL_SIZE", &POOL.to_string()),
+        ])
+        .await,
     );
-    const HELD: Duration = Duration::from_secs(2);
-    let locked = Arc::new(std::sync::Barrier::new(2));
+    let sqlite = app.database_url.starts_with("sqlite://");
+    let reader = if sqlite {
+        Some(app.customer().await)
+    } else {
+        None
+    };
+    // PostgreSQL: the requests without a connection wait for admission, one timeout each.
+    // SQLite: writers take turns at the write lock (on the connection kept for them; the other
+    // one is the readers') and each waits one busy timeout.
+    let answer_within =
+        if sqlite { TIMEOUT * REQUESTS } else { TIMEOUT } + Duration::from_millis(700);
+
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel::<Result<(), String>>();
     let holder = {
-        let (url, locked) = (app.database_url.clone(), locked.clone());
+        let url = app.database_url.clone();
         std::thread::spawn(move || {
             // Another process holds what every registration needs: PostgreSQL's customers
             // table, SQLite's write lock.
-            let hold = |conn: &mut dyn FnMut(&str)| {
-                locked.wait();
+            let hold = |conn: &mut dyn FnMut(&str) -> Result<(), String>| {
+                if let Err(err) = conn("lock") {
+                    let _ = locked_tx.send(Err(err));
+                    return None;
+                }
+                let _ = locked_tx.send(Ok(()));
                 std::thread::sleep(HELD);
-                conn("COMMIT");
-                Instant::now()
+                conn("COMMIT").expect("unlock");
+                Some(Instant::now())
             };
             match url.strip_prefix("sqlite://") {
                 Some(path) => {
                     let mut other = SqliteConnection::establish(path).expect("open the file");
-                    other.batch_execute("BEGIN EXCLUSIVE").expect("lock");
-                    hold(&mut |sql| other.batch_execute(sql).expect("unlock"))
+                    hold(&mut |sql| {
+                        let sql = match sql {
+                            "lock" => "PRAGMA busy_timeout = 5000; BEGIN EXCLUSIVE",
+                            sql => sql,
+                        };
+                        other.batch_execute(sql).map_err(|e| e.to_string())
+                    })
                 }
                 None => {
                     let mut other = PgConnection::establish(&url).expect("connect");
-                    other
-                        .batch_execute("BEGIN; LOCK TABLE customers IN ACCESS EXCLUSIVE MODE")
-                        .expect("lock");
-                    hold(&mut |sql| other.batch_execute(sql).expect("unlock"))
+                    hold(&mut |sql| {
+                        let sql = match sql {
+                            "lock" => "BEGIN; LOCK TABLE customers IN ACCESS EXCLUSIVE MODE",
+                            sql => sql,
+                        };
+                        other.batch_execute(sql).map_err(|e| e.to_string())
+                    })
                 }
             }
         })
     };
-    tokio::task::spawn_blocking({
-        let locked = locked.clone();
-        move || locked.wait()
-    })
-    .await
-    .expect("the lock is taken");
+    tokio::task::spawn_blocking(move || locked_rx.recv_timeout(Duration::from_secs(10)))
+        .await
+        .expect("waiting for the lock")
+        .expect("the holder took the lock within 10 s")
+        .expect("the holder could take the lock");
 
+    let started = Instant::now();
     let mut waiting = Vec::new();
-    for _ in 0..4 {
+    for _ in 0..REQUESTS {
         let app = app.clone();
         waiting.push(tokio::spawn(async move {
             let email = new_email();
@@ -306,38 +339,55 @@ async fn requests_waiting_for_a_held_connection_answer_503_after_the_timeout_and
             (email, response, Instant::now())
         }));
     }
+    if let Some(reader) = &reader {
+        // SQLite in WAL mode: readers go on while writers queue for the write lock.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(app.get("/ready").send().await.status, StatusCode::OK);
+        let read = app
+            .get(&format!("/customers/{}", reader.reference))
+            .bearer(&reader.access_token)
+            .send()
+            .await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    }
     let mut answers = Vec::new();
     for task in waiting {
         answers.push(task.await.expect("request task"));
     }
     let released = tokio::task::spawn_blocking(move || holder.join().expect("holder"))
         .await
-        .expect("holder task");
+        .expect("holder task")
+        .expect("the lock was held");
 
     let mut unavailable = 0;
     for (email, response, answered) in &answers {
-        match response.status {
-            StatusCode::CREATED => {
-                // Only the request that had the connection may have waited for the lock.
-                let login = app.login(email, PASSWORD).await;
-                assert_eq!(login.status, StatusCode::CREATED, "{email}: {}", login.text);
-            }
-            _ => {
-                assert_unavailable(response);
-                assert!(
-                    *answered < released,
-                    "a 503 came only after the lock was released: the request hung"
-                );
-                unavailable += 1;
-            }
+        if response.status == StatusCode::CREATED {
+            // Only a request that had a connection may have waited for the lock.
+            let login = app.login(email, PASSWORD).await;
+            assert_eq!(login.status, StatusCode::CREATED, "{email}: {}", login.text);
+            continue;
         }
+        assert_unavailable(response);
+        assert!(
+            *answered < released && *answered - started <= answer_within,
+            "a 503 after {:?} (the lock was released after {:?}; expected within {answer_within:?})",
+            *answered - started,
+            released - started
+        );
+        unavailable += 1;
+        // Nothing of it stayed: its owner cannot log in, and the email is free.
+        app.login(email, PASSWORD)
+            .await
+            .assert_error(401, Some("003"));
+        let again = app.register_with(registration(email, PASSWORD)).await;
+        assert_eq!(again.status, StatusCode::CREATED, "{email}: {}", again.text);
     }
     assert!(
-        unavailable >= 3,
-        "{unavailable} of 4 answered 503; the three without a connection must"
+        unavailable >= REQUESTS - POOL,
+        "{unavailable} of {REQUESTS} answered 503; those without the connection must"
     );
 
-    for _ in 0..4 {
+    for _ in 0..REQUESTS {
         let email = new_email();
         let response = app.register_with(registration(&email, PASSWORD)).await;
         assert_eq!(response.status, StatusCode::CREATED, "{}", response.text);
