@@ -14,7 +14,7 @@ use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 use reqwest::StatusCode;
 
-use crate::helpers::{registration, spawn_app_with, TestApp, TestResponse, PASSWORD};
+use crate::helpers::{registration, spawn_app_with, Customer, TestApp, TestResponse, PASSWORD};
 
 /// How long the outage lasts in the load test.
 const OUTAGE: Duration = Duration::from_secs(3);
@@ -114,6 +114,17 @@ fn assert_unavailable(response: &TestResponse) {
         retry_after.parse::<u32>().is_ok_and(|s| s >= 1),
         "Retry-After: {retry_after}"
     );
+}
+
+/// Readiness and a customer's read answer 200.
+async fn assert_reads_go_on(app: &TestApp, reader: &Customer) {
+    assert_eq!(app.get("/ready").send().await.status, StatusCode::OK);
+    let read = app
+        .get(&format!("/customers/{}", reader.reference))
+        .bearer(&reader.access_token)
+        .send()
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
 }
 
 #[tokio::test]
@@ -232,13 +243,7 @@ async fn while_the_database_is_away_writes_answer_503_and_service_returns_withou
                     .await,
             );
             // WAL: readers go on while another process writes.
-            assert_eq!(app.get("/ready").send().await.status, StatusCode::OK);
-            let read = app
-                .get(&format!("/customers/{}", reader.reference))
-                .bearer(&reader.access_token)
-                .send()
-                .await;
-            assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+            assert_reads_go_on(&app, &reader).await;
 
             other.batch_execute("COMMIT").expect("unlock");
         }
@@ -342,13 +347,7 @@ async fn requests_waiting_for_a_held_connection_answer_503_after_the_timeout_and
     if let Some(reader) = &reader {
         // SQLite in WAL mode: readers go on while writers queue for the write lock.
         tokio::time::sleep(Duration::from_millis(100)).await;
-        assert_eq!(app.get("/ready").send().await.status, StatusCode::OK);
-        let read = app
-            .get(&format!("/customers/{}", reader.reference))
-            .bearer(&reader.access_token)
-            .send()
-            .await;
-        assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+        assert_reads_go_on(&app, reader).await;
     }
     let mut answers = Vec::new();
     for task in waiting {
